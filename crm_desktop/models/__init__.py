@@ -1,0 +1,36 @@
+"""Entities, engine and migrations. No Qt here."""
+
+from crm_desktop.models.base import Base, Entity, utcnow
+from crm_desktop.models.company import Company
+from crm_desktop.models.contact import Contact
+from crm_desktop.models.contact_method import PHONE_KINDS, ContactMethod, MethodKind
+from crm_desktop.models.deal import Deal
+from crm_desktop.models.event import Event, LeadSource
+from crm_desktop.models.lead import Lead, LeadStatus
+from crm_desktop.models.pipeline import Pipeline, Stage
+from crm_desktop.models.setting import Setting
+from crm_desktop.models.tag import Tag, Tagging
+from crm_desktop.models.user import User, UserRole
+
+__all__ = [
+    "PHONE_KINDS",
+    "Base",
+    "Company",
+    "Contact",
+    "ContactMethod",
+    "Deal",
+    "Entity",
+    "Event",
+    "Lead",
+    "LeadSource",
+    "LeadStatus",
+    "MethodKind",
+    "Pipeline",
+    "Setting",
+    "Stage",
+    "Tag",
+    "Tagging",
+    "User",
+    "UserRole",
+    "utcnow",
+]

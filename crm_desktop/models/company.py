@@ -1,0 +1,20 @@
+"""Companies (accounts)."""
+
+from __future__ import annotations
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm_desktop.models.base import Entity
+from crm_desktop.models.mixins import AddressMixin, OwnedMixin
+
+
+class Company(OwnedMixin, AddressMixin, Entity):
+    __tablename__ = "company"
+
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    website: Mapped[str | None] = mapped_column(String(500), default=None)
+    # Lower-case host without "www.", for duplicate checks against e-mail domains.
+    domain: Mapped[str | None] = mapped_column(String(255), default=None, index=True)
+    industry: Mapped[str | None] = mapped_column(String(200), default=None)
+    notes: Mapped[str | None] = mapped_column(Text, default=None)

@@ -1,0 +1,230 @@
+"""Opening a database: URL, engine, SQLite pragmas, migrations and clear errors.
+
+Everything that can go wrong when connecting (bad URL, server down, wrong
+password, a database newer than this program) is raised as `DatabaseError`
+with a message a user can act on, never as a driver traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+ENV_URL = "CRM_DATABASE_URL"
+APP_NAME = "crm-desktop"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+KEYRING_SERVICE = "crm-desktop"
+
+
+class DatabaseError(Exception):
+    """A database could not be opened; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Database:
+    """An open database: its engine and a session factory for services."""
+
+    url: URL
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    def describe(self) -> str:
+        """The URL without a password, for the status bar and messages."""
+        return self.url.render_as_string(hide_password=True)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def default_sqlite_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "crm.sqlite3"
+
+
+def resolve_url(url: str | None) -> URL:
+    """The URL to use: the argument, else CRM_DATABASE_URL, else the user's SQLite file."""
+    text = url or os.environ.get(ENV_URL) or ""
+    if not text:
+        path = default_sqlite_path()
+        return URL.create("sqlite", database=str(path))
+    try:
+        parsed = make_url(text)
+    except ArgumentError:
+        raise DatabaseError(
+            f"'{text}' is not a database URL. Use sqlite:///path/to/file.sqlite3 "
+            "or postgresql+psycopg://user@host/dbname."
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise DatabaseError(
+            f"Database type '{backend}' is not supported. Use sqlite:/// or postgresql+psycopg://."
+        )
+    if backend == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if backend == "postgresql" and parsed.password is None and parsed.username:
+        password = _keyring_password(parsed)
+        if password:
+            parsed = parsed.set(password=password)
+    return parsed
+
+
+def _keyring_password(url: URL) -> str | None:
+    """A PostgreSQL password saved in the system keyring under user@host/db, if any."""
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+    except ImportError:  # pragma: no cover - keyring is a dependency
+        return None
+    account = f"{url.username}@{url.host or 'localhost'}/{url.database or ''}"
+    try:
+        value = keyring.get_password(KEYRING_SERVICE, account)
+    except (KeyringError, RuntimeError):
+        return None
+    return value
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_db_engine(url: URL) -> Engine:
+    try:
+        if url.get_backend_name() == "sqlite":
+            if url.database and url.database != ":memory:":
+                Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            event.listen(engine, "connect", _on_sqlite_connect)
+        else:
+            engine = create_engine(
+                url, pool_pre_ping=True, connect_args={"connect_timeout": 10}
+            )
+    except NoSuchModuleError:
+        raise DatabaseError(f"No driver for '{url.drivername}'.") from None
+    except OSError as exc:
+        raise DatabaseError(f"Cannot create the database folder: {exc}") from None
+    return engine
+
+
+def explain_connect_error(url: URL, exc: BaseException) -> str:
+    """Turn a driver's error into what went wrong and what to do about it."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    where = url.render_as_string(hide_password=True)
+    low = text.lower()
+    if url.get_backend_name() == "sqlite":
+        if "unable to open" in low:
+            return f"Cannot open the SQLite file {url.database}: check that the folder exists and is writable."
+        if "not a database" in low or "malformed" in low:
+            return f"{url.database} is not a crm-desktop database (or it is damaged)."
+        return f"Cannot open {where}: {text.splitlines()[0] if text else exc!r}"
+    if "password authentication failed" in low or "no password supplied" in low:
+        return (
+            f"The PostgreSQL server at {url.host or 'localhost'} refused user "
+            f"'{url.username}': wrong or missing password. Put it in the URL or save it in "
+            f"the system keyring (service '{KEYRING_SERVICE}', account "
+            f"'{url.username}@{url.host or 'localhost'}/{url.database}')."
+        )
+    if "does not exist" in low and "database" in low:
+        return f"The database '{url.database}' does not exist on the server. Ask your admin to create it."
+    if "role" in low and "does not exist" in low:
+        return f"The user '{url.username}' does not exist on the PostgreSQL server."
+    if (
+        "connection refused" in low
+        or "could not connect" in low
+        or "timeout" in low
+        or "name or service not known" in low
+        or "translate host name" in low
+    ):
+        return (
+            f"Cannot reach the PostgreSQL server at {url.host or 'localhost'}:{url.port or 5432}. "
+            "Is it running and reachable from this computer? Work offline with a SQLite file meanwhile."
+        )
+    first = text.splitlines()[0] if text else repr(exc)
+    return f"Cannot connect to {where}: {first}"
+
+
+def backup_sqlite_file(path: Path) -> Path | None:
+    """Copy a SQLite file (and its WAL) aside before a migration changes it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.{stamp}.bak")
+    source = sqlite3.connect(str(path))
+    try:
+        dest = sqlite3.connect(str(target))
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target
+
+
+def open_database(url: str | URL | None = None, *, migrate: bool = True) -> Database:
+    """Open (and by default migrate) the database the user asked for.
+
+    Raises DatabaseError with an actionable message for every expected failure.
+    """
+    from crm_desktop.models import migrations
+
+    resolved = url if isinstance(url, URL) else resolve_url(url)
+    engine = create_db_engine(resolved)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseError(explain_connect_error(resolved, exc)) from None
+    except Exception as exc:  # noqa: BLE001 - any driver error becomes a message
+        engine.dispose()
+        raise DatabaseError(explain_connect_error(resolved, exc)) from None
+    if migrate:
+        try:
+            migrations.upgrade_to_head(engine, resolved)
+        except DatabaseError:
+            engine.dispose()
+            raise
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    db = Database(url=resolved, engine=engine, sessions=sessions)
+    if migrate:
+        from crm_desktop.models.seed import ensure_defaults
+
+        ensure_defaults(db.sessions)
+    return db
+
+
+def remove_sqlite_files(path: Path) -> None:
+    """Delete a SQLite file and its -wal/-shm companions (demo --replace, tests)."""
+    for suffix in ("", "-wal", "-shm"):
+        candidate = Path(str(path) + suffix)
+        if candidate.exists():
+            candidate.unlink()
+
+
+__all__ = [
+    "Database",
+    "DatabaseError",
+    "backup_sqlite_file",
+    "default_sqlite_path",
+    "open_database",
+    "remove_sqlite_files",
+    "resolve_url",
+]

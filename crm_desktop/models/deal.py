@@ -1,0 +1,49 @@
+"""Deals: money we expect to make, moving through pipeline stages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm_desktop.models.base import Entity
+from crm_desktop.models.mixins import OwnedMixin
+
+
+class Deal(OwnedMixin, Entity):
+    __tablename__ = "deal"
+
+    title: Mapped[str] = mapped_column(String(300), index=True)
+    company_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("company.id", ondelete="SET NULL"), index=True, default=None
+    )
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True, default=None
+    )
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2), default=None)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    pipeline_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("pipeline.id", ondelete="RESTRICT"), index=True
+    )
+    stage_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("stage.id", ondelete="RESTRICT"), index=True
+    )
+    # Percent; None means "use the stage's probability".
+    probability: Mapped[int | None] = mapped_column(Integer, default=None)
+    expected_close: Mapped[dt.date | None] = mapped_column(default=None, index=True)
+    stage_entered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    source_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("lead_source.id", ondelete="SET NULL"), default=None
+    )
+    event_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("event.id", ondelete="SET NULL"), index=True, default=None
+    )
+    lead_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("lead.id", ondelete="SET NULL"), default=None
+    )
+    lost_reason: Mapped[str | None] = mapped_column(String(300), default=None)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    notes: Mapped[str | None] = mapped_column(Text, default=None)

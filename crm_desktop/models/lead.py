@@ -1,0 +1,46 @@
+"""Leads: people we met but have not qualified yet (a business card, a web form)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
+
+from crm_desktop.models.base import Entity
+from crm_desktop.models.mixins import AddressMixin, OwnedMixin
+
+
+class LeadStatus(enum.StrEnum):
+    NEW = "new"
+    CONTACTED = "contacted"
+    QUALIFIED = "qualified"
+    DISQUALIFIED = "disqualified"
+    CONVERTED = "converted"
+
+
+class Lead(OwnedMixin, AddressMixin, Entity):
+    __tablename__ = "lead"
+
+    person_name: Mapped[str] = mapped_column(String(300), index=True)
+    company_name: Mapped[str | None] = mapped_column(String(300), default=None, index=True)
+    title: Mapped[str | None] = mapped_column(String(300), default=None)
+    event_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("event.id", ondelete="SET NULL"), index=True, default=None
+    )
+    source_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("lead_source.id", ondelete="SET NULL"), default=None
+    )
+    status: Mapped[str] = mapped_column(String(20), default=LeadStatus.NEW.value, index=True)
+    notes: Mapped[str | None] = mapped_column(Text, default=None)
+    card_image: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, default=None))
+    # What the lead became when it was converted (the deal points back via Deal.lead_id).
+    converted_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    converted_company_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("company.id", ondelete="SET NULL"), default=None
+    )
+    converted_contact_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), default=None
+    )

@@ -1,0 +1,38 @@
+"""Alembic environment: runs on the connection the program hands over, or on a URL."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import context
+from sqlalchemy import create_engine
+
+import crm_desktop.models  # noqa: F401 - registers every table on Base.metadata
+from crm_desktop.models.base import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    _run(connection)
+else:
+    url = os.environ.get("CRM_DATABASE_URL") or config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("Set CRM_DATABASE_URL to run alembic against a database")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        _run(conn)
+    engine.dispose()

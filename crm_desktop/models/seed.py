@@ -1,0 +1,51 @@
+"""What a fresh database starts with: a local user, the default pipeline, settings."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm_desktop.models.event import LeadSource
+from crm_desktop.models.pipeline import Pipeline, Stage
+from crm_desktop.models.setting import Setting
+from crm_desktop.models.user import User, UserRole
+
+DEFAULT_STAGES: tuple[tuple[str, int, bool, bool], ...] = (
+    ("Qualification", 10, False, False),
+    ("Needs analysis", 25, False, False),
+    ("Proposal", 50, False, False),
+    ("Negotiation", 75, False, False),
+    ("Won", 100, True, False),
+    ("Lost", 0, False, True),
+)
+DEFAULT_SOURCES = ("Trade show", "Website", "Referral", "Cold call", "E-mail campaign", "Partner")
+DEFAULT_SETTINGS = {"default_region": "CN", "default_currency": "USD"}
+
+
+def ensure_defaults(sessions: sessionmaker[Session]) -> None:
+    """Insert the defaults that are missing; safe to call at every start."""
+    with sessions.begin() as session:
+        if session.scalar(select(User.id).limit(1)) is None:
+            session.add(User(name="Me", role=UserRole.ADMIN.value, is_local=True))
+        if session.scalar(select(Pipeline.id).limit(1)) is None:
+            pipeline = Pipeline(name="Sales", is_default=True, position=0)
+            session.add(pipeline)
+            session.flush()
+            for position, (name, probability, won, lost) in enumerate(DEFAULT_STAGES):
+                session.add(
+                    Stage(
+                        pipeline_id=pipeline.id,
+                        name=name,
+                        position=position,
+                        probability=probability,
+                        is_won=won,
+                        is_lost=lost,
+                    )
+                )
+        if session.scalar(select(LeadSource.id).limit(1)) is None:
+            for name in DEFAULT_SOURCES:
+                session.add(LeadSource(name=name))
+        existing = set(session.scalars(select(Setting.key)))
+        for key, value in DEFAULT_SETTINGS.items():
+            if key not in existing:
+                session.add(Setting(key=key, value=value))

@@ -1,0 +1,1 @@
+"""Everything Qt: windows, pages, forms, item models, workers. Calls services only."""

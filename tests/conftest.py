@@ -1,0 +1,92 @@
+"""Shared fixtures: a fresh migrated database per test, on SQLite and on PostgreSQL.
+
+Set CRM_TEST_PG_URL (CI does) to run every database test on PostgreSQL too.
+Without it the PostgreSQL variants are skipped locally, and CI fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from sqlalchemy import text
+
+from crm_desktop.models import Base
+from crm_desktop.models.database import Database, open_database
+from crm_desktop.models.seed import ensure_defaults
+
+PG_URL = os.environ.get("CRM_TEST_PG_URL")
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPORA = SHARED / "corpora"
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    db = open_database(f"sqlite:///{path}")
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_database() -> Iterator[Database]:
+    if not PG_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CRM_TEST_PG_URL is not set in CI: PostgreSQL tests must run")
+        pytest.skip("CRM_TEST_PG_URL not set: PostgreSQL variant not run locally")
+    db = open_database(PG_URL)
+    yield db
+    db.dispose()
+
+
+def _truncate_all(db: Database) -> None:
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} CASCADE"))
+        for hook in TRUNCATE_HOOKS:
+            hook(conn)
+
+
+# Extra tables outside Base.metadata (e.g. search index) register a cleaner here.
+TRUNCATE_HOOKS: list = []
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated database with the defaults a fresh install has."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("_sqlite_template")
+        path = tmp_path / "crm.sqlite3"
+        shutil.copyfile(template, path)
+        database = open_database(f"sqlite:///{path}")
+        yield database
+        database.dispose()
+    else:
+        database = request.getfixturevalue("_pg_database")
+        _truncate_all(database)
+        ensure_defaults(database.sessions)
+        yield database
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path, _sqlite_template: Path) -> Iterator[Database]:
+    """SQLite only: for GUI tests, where the backend does not matter."""
+    path = tmp_path / "crm.sqlite3"
+    shutil.copyfile(_sqlite_template, path)
+    database = open_database(f"sqlite:///{path}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def corpora() -> Path:
+    if not CORPORA.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CORPORA} is missing in CI")
+        pytest.skip(f"{CORPORA} not found (the shared corpus sits beside the checkout)")
+    return CORPORA
