@@ -73,5 +73,5 @@ class Entity(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+    def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.version}

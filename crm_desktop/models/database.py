@@ -113,9 +113,7 @@ def create_db_engine(url: URL) -> Engine:
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             event.listen(engine, "connect", _on_sqlite_connect)
         else:
-            engine = create_engine(
-                url, pool_pre_ping=True, connect_args={"connect_timeout": 10}
-            )
+            engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
     except NoSuchModuleError:
         raise DatabaseError(f"No driver for '{url.drivername}'.") from None
     except OSError as exc:
@@ -130,7 +128,10 @@ def explain_connect_error(url: URL, exc: BaseException) -> str:
     low = text.lower()
     if url.get_backend_name() == "sqlite":
         if "unable to open" in low:
-            return f"Cannot open the SQLite file {url.database}: check that the folder exists and is writable."
+            return (
+                f"Cannot open the SQLite file {url.database}: "
+                "check that the folder exists and is writable."
+            )
         if "not a database" in low or "malformed" in low:
             return f"{url.database} is not a crm-desktop database (or it is damaged)."
         return f"Cannot open {where}: {text.splitlines()[0] if text else exc!r}"
@@ -142,7 +143,10 @@ def explain_connect_error(url: URL, exc: BaseException) -> str:
             f"'{url.username}@{url.host or 'localhost'}/{url.database}')."
         )
     if "does not exist" in low and "database" in low:
-        return f"The database '{url.database}' does not exist on the server. Ask your admin to create it."
+        return (
+            f"The database '{url.database}' does not exist on the server. "
+            "Ask your admin to create it."
+        )
     if "role" in low and "does not exist" in low:
         return f"The user '{url.username}' does not exist on the PostgreSQL server."
     if (
@@ -154,7 +158,8 @@ def explain_connect_error(url: URL, exc: BaseException) -> str:
     ):
         return (
             f"Cannot reach the PostgreSQL server at {url.host or 'localhost'}:{url.port or 5432}. "
-            "Is it running and reachable from this computer? Work offline with a SQLite file meanwhile."
+            "Is it running and reachable from this computer? "
+            "Work offline with a SQLite file meanwhile."
         )
     first = text.splitlines()[0] if text else repr(exc)
     return f"Cannot connect to {where}: {first}"

@@ -12,7 +12,7 @@ class OwnedMixin:
     """The user who owns a record (sees it in "my" lists, gets its reminders)."""
 
     @declared_attr
-    def owner_id(cls) -> Mapped[uuid.UUID | None]:  # noqa: N805
+    def owner_id(cls) -> Mapped[uuid.UUID | None]:
         return mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
 
 

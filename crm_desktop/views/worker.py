@@ -36,7 +36,7 @@ class _Runnable(QRunnable):
     def run(self) -> None:
         try:
             result = self._fn(**self._kwargs)
-        except Exception as exc:  # noqa: BLE001 - reported to the GUI, never lost
+        except Exception as exc:  # reported to the GUI, never lost
             log.exception("background task failed")
             self._signals.failed.emit(str(exc) or type(exc).__name__, traceback.format_exc())
         else:
