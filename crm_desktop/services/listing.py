@@ -1,0 +1,334 @@
+"""Record lists: one page of leads, contacts, companies or deals at a time.
+
+A page is fetched in two steps: the ids of the page (filter, ORDER BY, LIMIT and
+OFFSET, joining only what the sort needs), then the display values of just
+those ids. Correlated subqueries (primary e-mail and phone) thus run for the
+rows shown, never for the rows skipped by OFFSET.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import Select, SQLColumnExpression, exists, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm_desktop.models import (
+    Company,
+    ContactMethod,
+    Deal,
+    Event,
+    Lead,
+    LeadStatus,
+    MethodKind,
+    Pipeline,
+    Stage,
+    Tag,
+    Tagging,
+    User,
+)
+from crm_desktop.models import Contact as ContactEntity
+
+Kind = Literal["leads", "contacts", "companies", "deals"]
+KINDS: tuple[Kind, ...] = ("leads", "contacts", "companies", "deals")
+
+Entity = type[Lead] | type[ContactEntity] | type[Company] | type[Deal]
+ENTITIES: dict[str, Entity] = {
+    "leads": Lead,
+    "contacts": ContactEntity,
+    "companies": Company,
+    "deals": Deal,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # English; views translate it
+    sortable: bool = True
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    kind: Kind
+    text: str = ""
+    owner_id: uuid.UUID | None = None
+    tag_id: uuid.UUID | None = None
+    status: str | None = None  # leads only
+    stage_id: uuid.UUID | None = None  # deals only
+    event_id: uuid.UUID | None = None
+    sort_key: str | None = None  # None: the kind's default (its name column)
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class ListRow:
+    id: uuid.UUID
+    version: int
+    values: tuple[Any, ...]  # in the order of columns(kind)
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str  # a UUID as text, or a status value
+    label: str
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    owners: tuple[Option, ...]
+    tags: tuple[Option, ...]
+    stages: tuple[Option, ...]
+    events: tuple[Option, ...]
+    statuses: tuple[Option, ...]
+
+
+# A column's SQL: the expression and the outer joins it needs (by name, see _JOINS).
+@dataclass(frozen=True)
+class _Spec:
+    column: Column
+    expr: Callable[[], SQLColumnExpression[Any]]
+    joins: tuple[str, ...] = ()
+    sort_expr: Callable[[], SQLColumnExpression[Any]] | None = None
+
+
+def _primary(entity: Entity, kinds: Sequence[str]) -> SQLColumnExpression[Any]:
+    """The value of the record's first contact method of these kinds (lowest position)."""
+    parent = {
+        Lead: ContactMethod.lead_id,
+        ContactEntity: ContactMethod.contact_id,
+        Company: ContactMethod.company_id,
+    }[entity]
+    return (
+        select(ContactMethod.value)
+        .where(
+            parent == entity.id,
+            ContactMethod.kind.in_(kinds),
+            ContactMethod.deleted_at.is_(None),
+        )
+        .order_by(ContactMethod.position, ContactMethod.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+_EMAIL = (MethodKind.EMAIL.value,)
+_PHONES = (MethodKind.PHONE.value, MethodKind.MOBILE.value)
+
+
+def _specs(kind: str) -> tuple[_Spec, ...]:
+    if kind == "leads":
+        return (
+            _Spec(Column("name", "Name"), lambda: Lead.person_name),
+            _Spec(Column("company", "Company"), lambda: Lead.company_name),
+            _Spec(Column("title", "Title"), lambda: Lead.title),
+            _Spec(Column("email", "E-mail"), lambda: _primary(Lead, _EMAIL)),
+            _Spec(Column("phone", "Phone"), lambda: _primary(Lead, _PHONES)),
+            _Spec(Column("status", "Status"), lambda: Lead.status),
+            _Spec(Column("event", "Event"), lambda: Event.name, ("event",)),
+            _Spec(Column("owner", "Owner"), lambda: User.name, ("owner",)),
+            _Spec(Column("created", "Created"), lambda: Lead.created_at),
+        )
+    if kind == "contacts":
+        return (
+            _Spec(Column("name", "Name"), lambda: ContactEntity.full_name),
+            _Spec(Column("company", "Company"), lambda: Company.name, ("company",)),
+            _Spec(Column("title", "Title"), lambda: ContactEntity.title),
+            _Spec(Column("email", "E-mail"), lambda: _primary(ContactEntity, _EMAIL)),
+            _Spec(Column("phone", "Phone"), lambda: _primary(ContactEntity, _PHONES)),
+            _Spec(Column("owner", "Owner"), lambda: User.name, ("owner",)),
+            _Spec(Column("updated", "Updated"), lambda: ContactEntity.updated_at),
+        )
+    if kind == "companies":
+        return (
+            _Spec(Column("name", "Name"), lambda: Company.name),
+            _Spec(Column("industry", "Industry"), lambda: Company.industry),
+            _Spec(Column("city", "City"), lambda: Company.city),
+            _Spec(Column("country", "Country"), lambda: Company.country),
+            _Spec(Column("website", "Website"), lambda: Company.website),
+            _Spec(Column("owner", "Owner"), lambda: User.name, ("owner",)),
+        )
+    if kind == "deals":
+        return (
+            _Spec(Column("title", "Title"), lambda: Deal.title),
+            _Spec(Column("company", "Company"), lambda: Company.name, ("company",)),
+            _Spec(Column("amount", "Amount"), lambda: Deal.amount),
+            _Spec(Column("currency", "Currency"), lambda: Deal.currency),
+            _Spec(
+                Column("stage", "Stage"),
+                lambda: Stage.name,
+                ("stage",),
+                sort_expr=lambda: Stage.position,
+            ),
+            _Spec(
+                Column("probability", "Probability %"),
+                lambda: func.coalesce(Deal.probability, Stage.probability),
+                ("stage",),
+            ),
+            _Spec(Column("expected_close", "Expected close"), lambda: Deal.expected_close),
+            _Spec(Column("owner", "Owner"), lambda: User.name, ("owner",)),
+        )
+    raise ValueError(f"unknown list kind {kind!r}")
+
+
+def columns(kind: str) -> tuple[Column, ...]:
+    """The columns of a list, in display order."""
+    return tuple(spec.column for spec in _specs(kind))
+
+
+def default_sort_key(kind: str) -> str:
+    return columns(kind)[0].key
+
+
+def _join(stmt: Select[Any], entity: Entity, name: str) -> Select[Any]:
+    if name == "owner":
+        return stmt.outerjoin(User, User.id == entity.owner_id)
+    if name == "event":
+        assert entity is Lead
+        return stmt.outerjoin(Event, Event.id == Lead.event_id)
+    if name == "company":
+        if entity is ContactEntity:
+            return stmt.outerjoin(Company, Company.id == ContactEntity.company_id)
+        return stmt.outerjoin(Company, Company.id == Deal.company_id)
+    if name == "stage":
+        return stmt.outerjoin(Stage, Stage.id == Deal.stage_id)
+    raise ValueError(name)
+
+
+def _filtered(q: ListQuery, stmt: Select[Any]) -> Select[Any]:
+    entity = ENTITIES[q.kind]
+    stmt = stmt.where(entity.deleted_at.is_(None))
+    text = q.text.strip()
+    if text:
+        pattern = f"%{_escape_like(text)}%"
+        if entity is Lead:
+            stmt = stmt.where(
+                Lead.person_name.ilike(pattern, escape="\\")
+                | Lead.company_name.ilike(pattern, escape="\\")
+            )
+        elif entity is ContactEntity:
+            stmt = stmt.where(ContactEntity.full_name.ilike(pattern, escape="\\"))
+        elif entity is Company:
+            stmt = stmt.where(Company.name.ilike(pattern, escape="\\"))
+        else:
+            stmt = stmt.where(Deal.title.ilike(pattern, escape="\\"))
+    if q.owner_id is not None:
+        stmt = stmt.where(entity.owner_id == q.owner_id)
+    if q.tag_id is not None:
+        target = {
+            Lead: Tagging.lead_id,
+            ContactEntity: Tagging.contact_id,
+            Company: Tagging.company_id,
+            Deal: Tagging.deal_id,
+        }[entity]
+        stmt = stmt.where(
+            exists().where(
+                Tagging.tag_id == q.tag_id, target == entity.id, Tagging.deleted_at.is_(None)
+            )
+        )
+    if q.status is not None and entity is Lead:
+        stmt = stmt.where(Lead.status == q.status)
+    if q.stage_id is not None and entity is Deal:
+        stmt = stmt.where(Deal.stage_id == q.stage_id)
+    if q.event_id is not None and entity in (Lead, ContactEntity, Deal):
+        stmt = stmt.where(entity.event_id == q.event_id)
+    return stmt
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _sort_spec(q: ListQuery) -> _Spec:
+    specs = _specs(q.kind)
+    key = q.sort_key or default_sort_key(q.kind)
+    for spec in specs:
+        if spec.column.key == key and spec.column.sortable:
+            return spec
+    raise ValueError(f"cannot sort {q.kind} by {key!r}")
+
+
+def count_rows(sessions: sessionmaker[Session], q: ListQuery) -> int:
+    """How many rows the list shows (soft-deleted rows never count)."""
+    entity = ENTITIES[q.kind]
+    stmt = _filtered(q, select(func.count()).select_from(entity))
+    with sessions() as session:
+        return int(session.scalar(stmt) or 0)
+
+
+def page_ids_statement(q: ListQuery, offset: int, limit: int) -> Select[Any]:
+    """The ids of one page, in list order (public so benchmarks can EXPLAIN it)."""
+    entity = ENTITIES[q.kind]
+    spec = _sort_spec(q)
+    sort = (spec.sort_expr or spec.expr)()
+    stmt: Select[Any] = select(entity.id).select_from(entity)
+    for name in spec.joins:
+        stmt = _join(stmt, entity, name)
+    stmt = _filtered(q, stmt)
+    if q.descending:
+        stmt = stmt.order_by(sort.desc(), entity.id.desc())
+    else:
+        stmt = stmt.order_by(sort.asc(), entity.id.asc())
+    return stmt.offset(offset).limit(limit)
+
+
+def fetch_page(
+    sessions: sessionmaker[Session], q: ListQuery, offset: int, limit: int
+) -> list[ListRow]:
+    """Rows offset..offset+limit of the list, each with its values in column order."""
+    entity = ENTITIES[q.kind]
+    specs = _specs(q.kind)
+    with sessions() as session:
+        ids = list(session.scalars(page_ids_statement(q, offset, limit)))
+        if not ids:
+            return []
+        stmt: Select[Any] = select(entity.id, entity.version, *(s.expr() for s in specs))
+        stmt = stmt.select_from(entity)
+        needed: list[str] = []
+        for spec in specs:
+            needed.extend(j for j in spec.joins if j not in needed)
+        for name in needed:
+            stmt = _join(stmt, entity, name)
+        stmt = stmt.where(entity.id.in_(ids))
+        by_id = {row[0]: row for row in session.execute(stmt)}
+    return [
+        ListRow(id=row[0], version=row[1], values=tuple(row[2:]))
+        for row in (by_id.get(i) for i in ids)
+        if row is not None
+    ]
+
+
+def filter_options(sessions: sessionmaker[Session]) -> FilterOptions:
+    """Choices for the filter bar: owners, tags, stages, events and lead statuses."""
+    with sessions() as session:
+        owners = session.execute(
+            select(User.id, User.name).where(User.deleted_at.is_(None)).order_by(User.name)
+        ).all()
+        tags = session.execute(
+            select(Tag.id, Tag.name).where(Tag.deleted_at.is_(None)).order_by(Tag.name)
+        ).all()
+        stages = session.execute(
+            select(Stage.id, Stage.name, Pipeline.name)
+            .join(Pipeline, Pipeline.id == Stage.pipeline_id)
+            .where(Stage.deleted_at.is_(None), Pipeline.deleted_at.is_(None))
+            .order_by(Pipeline.position, Pipeline.name, Stage.position)
+        ).all()
+        events = session.execute(
+            select(Event.id, Event.name)
+            .where(Event.deleted_at.is_(None))
+            .order_by(Event.starts_on.desc(), Event.name)
+        ).all()
+    pipelines = {row[2] for row in stages}
+    return FilterOptions(
+        owners=tuple(Option(str(i), name) for i, name in owners),
+        tags=tuple(Option(str(i), name) for i, name in tags),
+        stages=tuple(
+            Option(str(i), name if len(pipelines) < 2 else f"{pipe}: {name}")
+            for i, name, pipe in stages
+        ),
+        events=tuple(Option(str(i), name) for i, name in events),
+        statuses=tuple(Option(s.value, s.value) for s in LeadStatus),
+    )
