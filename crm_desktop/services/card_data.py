@@ -1,0 +1,501 @@
+"""Business-card data from vCards (2.1, 3.0, 4.0) and MeCards, as plain values.
+
+vCard files in the wild break every rule, so bytes are handled before text:
+byte-order marks and UTF-16 without one, lines folded in the middle of a UTF-8
+character (unfolded as bytes, then decoded), quoted-printable with soft line
+breaks and per-property CHARSET. Each card then goes to vobject; when vobject
+refuses it (or its quoted-printable handling cannot be trusted) a tolerant
+parser reads the same lines. Both paths end in one mapping to CardData.
+"""
+
+from __future__ import annotations
+
+import codecs
+import quopri
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import vobject
+
+
+class CardParseError(ValueError):
+    """A text that is neither a vCard nor a MeCard, or one with nothing in it."""
+
+
+@dataclass(frozen=True)
+class CardData:
+    """What a business card says, as written."""
+
+    full_name: str = ""
+    given_name: str = ""
+    family_name: str = ""
+    company: str = ""
+    title: str = ""
+    phones: tuple[str, ...] = ()
+    mobiles: tuple[str, ...] = ()
+    faxes: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    websites: tuple[str, ...] = ()
+    street: str = ""
+    city: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+    note: str = ""
+    is_group: bool = False
+
+    @property
+    def all_phones(self) -> tuple[str, ...]:
+        """Phones and mobiles in card order (faxes are kept apart)."""
+        return self.mobiles + self.phones
+
+    def is_empty(self) -> bool:
+        return not (self.full_name or self.company or self.emails or self.phones or self.mobiles)
+
+
+@dataclass(frozen=True)
+class ParsedCard:
+    """One card of a file: its 1-based number and its data, or why it could not be read."""
+
+    number: int
+    card: CardData | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class _Prop:
+    name: str  # upper case, without group
+    types: frozenset[str]  # upper case TYPE values and bare 2.1 parameters
+    parts: tuple[str, ...]  # unescaped structured components (one for plain text)
+    params: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        return ";".join(self.parts).strip()
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_BEGIN = re.compile(rb"^\s*BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
+_END = re.compile(rb"^\s*END\s*:\s*VCARD\s*$", re.IGNORECASE)
+
+
+def join_name(given: str, family: str) -> str:
+    """A full name from its parts: Chinese, Japanese and Korean names family first, no space."""
+    given, family = given.strip(), family.strip()
+    if _CJK.search(given + family):
+        return family + given
+    return " ".join(p for p in (given, family) if p)
+
+
+# ---------------------------------------------------------------------------- bytes to lines
+
+
+def _as_ascii_compatible(data: bytes) -> bytes:
+    """UTF-16 (with or without BOM) re-encoded as UTF-8; a UTF-8 BOM dropped."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :]
+    for bom, codec in ((codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF16_LE, "utf-16-le")):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace").encode("utf-8")
+    head = data[:200]
+    if len(head) >= 4 and head.count(0) > len(head) // 4:
+        even_zeros = head[0::2].count(0)
+        odd_zeros = head[1::2].count(0)
+        codec = "utf-16-be" if even_zeros > odd_zeros else "utf-16-le"
+        return data.decode(codec, errors="replace").encode("utf-8")
+    return data
+
+
+def _is_quoted_printable(line: bytes) -> bool:
+    head = line.split(b":", 1)[0].upper()
+    return b"QUOTED-PRINTABLE" in head
+
+
+def _logical_lines(data: bytes) -> list[bytes]:
+    """Unfold continuation lines and quoted-printable soft breaks, still as bytes."""
+    physical = re.split(rb"\r\n|\r|\n", data)
+    lines: list[bytes] = []
+    for raw in physical:
+        if lines and raw[:1] in (b" ", b"\t") and not _is_quoted_printable(lines[-1]):
+            lines[-1] += raw[1:]
+            continue
+        if lines and _is_quoted_printable(lines[-1]) and lines[-1].endswith(b"="):
+            # A soft line break: the "=" ends the line and the value goes on.
+            lines[-1] = lines[-1][:-1] + raw.lstrip(b" \t")
+            continue
+        if lines and raw[:1] in (b" ", b"\t"):
+            lines[-1] += raw[1:]
+            continue
+        lines.append(raw)
+    return [line for line in lines if line.strip()]
+
+
+def _split_cards(lines: Sequence[bytes]) -> list[list[bytes]]:
+    cards: list[list[bytes]] = []
+    current: list[bytes] | None = None
+    depth = 0
+    for line in lines:
+        if _BEGIN.match(line):
+            if current is None:
+                current, depth = [], 1
+                continue
+            depth += 1  # a nested AGENT card: kept as lines of the outer card
+        elif _END.match(line) and current is not None:
+            depth -= 1
+            if depth == 0:
+                cards.append(current)
+                current = None
+                continue
+        if current is not None:
+            current.append(line)
+    if current:
+        cards.append(current)  # a file cut short: read what is there
+    return cards
+
+
+# ---------------------------------------------------------------------------- one property
+
+
+def _split_unquoted(text: str, sep: str) -> list[str]:
+    parts: list[str] = []
+    buf: list[str] = []
+    quoted = False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        if ch == sep and not quoted:
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+    parts.append("".join(buf))
+    return parts
+
+
+def _head_and_value(line: bytes) -> tuple[str, bytes] | None:
+    """Split 'NAME;PARAMS:value' at the first colon that is not inside quotes."""
+    quoted = False
+    for index, byte in enumerate(line):
+        if byte == 0x22:
+            quoted = not quoted
+        elif byte == 0x3A and not quoted:
+            return line[:index].decode("ascii", errors="replace"), line[index + 1 :]
+    return None
+
+
+def _decode(value: bytes, charset: str | None) -> str:
+    for codec in (charset, "utf-8", "cp1252"):
+        if not codec:
+            continue
+        try:
+            return value.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return value.decode("utf-8", errors="replace")  # pragma: no cover - cp1252 decodes most
+
+
+def _unescape(text: str) -> str:
+    out: list[str] = []
+    chars = iter(text)
+    for ch in chars:
+        if ch != "\\":
+            out.append(ch)
+            continue
+        nxt = next(chars, "")
+        out.append("\n" if nxt in "nN" and nxt else nxt)
+    return "".join(out)
+
+
+def _split_structured(text: str) -> list[str]:
+    parts: list[str] = []
+    buf: list[str] = []
+    escaped = False
+    for ch in text:
+        if escaped:
+            buf.append("\\" + ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == ";":
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+    if escaped:
+        buf.append("\\")
+    parts.append("".join(buf))
+    return [_unescape(p) for p in parts]
+
+
+@dataclass(frozen=True)
+class _Line:
+    prop: _Prop
+    text: str  # the whole line, decoded, for vobject
+    needs_fallback: bool  # quoted-printable or a legacy charset
+
+
+def _parse_line(line: bytes) -> _Line | None:
+    split = _head_and_value(line)
+    if split is None:
+        return None
+    head, raw_value = split
+    pieces = _split_unquoted(head, ";")
+    name = pieces[0].strip().upper().rsplit(".", 1)[-1]
+    params: dict[str, str] = {}
+    types: set[str] = set()
+    for piece in pieces[1:]:
+        key, eq, val = piece.partition("=")
+        key, val = key.strip().upper(), val.strip().strip('"')
+        if not eq:
+            types.add(key)  # vCard 2.1: "TEL;CELL;WORK:"
+        elif key == "TYPE":
+            types.update(v.strip().upper() for v in val.split(",") if v.strip())
+        else:
+            params[key] = val
+    encoding = params.get("ENCODING", "").upper()
+    quoted = encoding == "QUOTED-PRINTABLE" or "QUOTED-PRINTABLE" in types
+    charset = params.get("CHARSET") or None
+    if quoted:
+        raw_value = quopri.decodestring(raw_value)
+    value = _decode(raw_value, charset)
+    if quoted:
+        # Decoded line breaks are real text; in vCard 2.1 nothing else is escaped.
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    parts = tuple(_split_structured(value)) if not quoted else tuple(value.split(";"))
+    legacy = charset is not None and charset.lower().replace("_", "-") not in ("utf-8", "utf8")
+    prop = _Prop(name=name, types=frozenset(types), parts=parts, params=params)
+    text = _decode(line, charset if not quoted else None)
+    return _Line(prop=prop, text=text, needs_fallback=quoted or legacy)
+
+
+# ---------------------------------------------------------------------------- props to card
+
+
+def _tel_value(text: str) -> str:
+    value = text.strip()
+    if value.lower().startswith("tel:"):
+        value = value[4:]
+    return value.split(";", 1)[0].strip()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _nonempty(values: Iterable[str]) -> tuple[str, ...]:
+    seen: list[str] = []
+    for value in values:
+        value = value.strip()
+        if value and value not in seen:
+            seen.append(value)
+    return tuple(seen)
+
+
+def _card_from_props(props: Sequence[_Prop]) -> CardData:
+    first: dict[str, _Prop] = {}
+    for prop in props:
+        first.setdefault(prop.name, prop)
+    n_parts = list(first["N"].parts) if "N" in first else []
+    n_parts += [""] * (5 - len(n_parts))
+    family, given = n_parts[0].strip(), n_parts[1].strip()
+    full = first["FN"].text if "FN" in first else ""
+    if not full:
+        full = " ".join(
+            p for p in (n_parts[3].strip(), join_name(given, family), n_parts[4].strip()) if p
+        )
+    org = first["ORG"].parts[0].strip() if "ORG" in first else ""
+    title = first["TITLE"].text if "TITLE" in first else ""
+    if not title and "ROLE" in first:
+        title = first["ROLE"].text
+    phones: list[str] = []
+    mobiles: list[str] = []
+    faxes: list[str] = []
+    for prop in props:
+        if prop.name != "TEL":
+            continue
+        number = _tel_value(prop.text)
+        if "FAX" in prop.types:
+            faxes.append(number)
+        elif prop.types & {"CELL", "MOBILE", "IPHONE"}:
+            mobiles.append(number)
+        else:
+            phones.append(number)
+    emails = [p.text.removeprefix("mailto:") for p in props if p.name == "EMAIL"]
+    websites = [p.text for p in props if p.name == "URL"]
+    adr = list(first["ADR"].parts) if "ADR" in first else []
+    adr += [""] * (7 - len(adr))
+    street = ", ".join(s.strip() for s in (adr[2], adr[1], adr[0]) if s.strip())
+    notes = [p.text for p in props if p.name == "NOTE" and p.text]
+    kind = (first["KIND"].text if "KIND" in first else "") or (
+        first["X-ADDRESSBOOKSERVER-KIND"].text if "X-ADDRESSBOOKSERVER-KIND" in first else ""
+    )
+    return CardData(
+        full_name=_one_line(full),
+        given_name=given,
+        family_name=family,
+        company=_one_line(org),
+        title=_one_line(title),
+        phones=_nonempty(phones),
+        mobiles=_nonempty(mobiles),
+        faxes=_nonempty(faxes),
+        emails=_nonempty(emails),
+        websites=_nonempty(websites),
+        street=street,
+        city=adr[3].strip(),
+        region=adr[4].strip(),
+        postal_code=adr[5].strip(),
+        country=adr[6].strip(),
+        note="\n".join(notes),
+        is_group=kind.strip().lower() == "group",
+    )
+
+
+def _vobject_parts(value: Any) -> tuple[str, ...]:
+    def text(v: Any) -> str:
+        return " ".join(str(x) for x in v) if isinstance(v, list) else str(v or "")
+
+    if isinstance(value, vobject.vcard.Name):
+        names = ("family", "given", "additional", "prefix", "suffix")
+        return tuple(text(getattr(value, f)) for f in names)
+    if isinstance(value, vobject.vcard.Address):
+        parts = ("box", "extended", "street", "city", "region", "code", "country")
+        return tuple(text(getattr(value, f)) for f in parts)
+    if isinstance(value, list):
+        return tuple(str(v) for v in value) or ("",)
+    if isinstance(value, bytes):
+        return ("",)  # inline PHOTO/LOGO data: not card text
+    return (str(value),)
+
+
+def _props_from_vobject(component: Any) -> list[_Prop]:
+    props: list[_Prop] = []
+    for line in component.getChildren():
+        if not hasattr(line, "value") or (isinstance(line.value, list | tuple) and not line.value):
+            continue
+        types: set[str] = {s.upper() for s in getattr(line, "singletonparams", [])}
+        for key, values in line.params.items():
+            if key.upper() == "TYPE":
+                for value in values:
+                    types.update(t.strip().upper() for t in str(value).split(",") if t.strip())
+        props.append(
+            _Prop(name=line.name.upper(), types=frozenset(types), parts=_vobject_parts(line.value))
+        )
+    return props
+
+
+def _parse_card(lines: Sequence[bytes]) -> CardData:
+    parsed = [p for p in (_parse_line(line) for line in lines) if p is not None]
+    if not parsed:
+        raise CardParseError("the card is empty")
+    if not any(p.needs_fallback for p in parsed):
+        text = "BEGIN:VCARD\r\n" + "\r\n".join(p.text for p in parsed) + "\r\nEND:VCARD\r\n"
+        try:
+            component = vobject.readOne(text, ignoreUnreadable=False)
+            return _card_from_props(_props_from_vobject(component))
+        except Exception:  # noqa: BLE001 - vobject raises many types; the fallback reads it
+            pass
+    return _card_from_props([p.prop for p in parsed])
+
+
+def parse_vcards(data: bytes | str) -> list[ParsedCard]:
+    """Every card of a .vcf file, numbered from 1, each parsed or with the reason it was not."""
+    raw = data.encode("utf-8") if isinstance(data, str) else _as_ascii_compatible(data)
+    result: list[ParsedCard] = []
+    for number, lines in enumerate(_split_cards(_logical_lines(raw)), start=1):
+        try:
+            card = _parse_card(lines)
+        except CardParseError as exc:
+            result.append(ParsedCard(number, None, str(exc)))
+            continue
+        result.append(ParsedCard(number, card))
+    return result
+
+
+# ---------------------------------------------------------------------------- MeCard
+
+
+def _split_mecard(text: str, sep: str) -> list[str]:
+    parts: list[str] = []
+    buf: list[str] = []
+    chars = iter(text)
+    for ch in chars:
+        if ch == "\\":
+            buf.append(next(chars, ""))
+        elif ch == sep:
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+    parts.append("".join(buf))
+    return parts
+
+
+def parse_mecard(text: str) -> CardData:
+    """A MeCard ("MECARD:N:Doe,John;TEL:123;;"), as QR codes on business cards carry."""
+    body = text.strip()
+    if not body.upper().startswith("MECARD:"):
+        raise CardParseError("not a MeCard")
+    fields: dict[str, list[str]] = {}
+    # Split on unescaped ";" but keep escapes for the name's "," split.
+    for raw in _split_keep_escapes(body[len("MECARD:") :]):
+        key, sep, value = raw.partition(":")
+        if sep:
+            fields.setdefault(key.strip().upper(), []).append(value)
+    name_raw = fields.get("N", [""])[0]
+    name_parts = [p.strip() for p in _split_mecard(name_raw, ",")]
+    family = name_parts[0] if name_parts else ""
+    given = name_parts[1] if len(name_parts) > 1 else ""
+
+    def values(key: str) -> tuple[str, ...]:
+        return _nonempty(_unescape_mecard(v) for v in fields.get(key, []))
+
+    card = CardData(
+        full_name=join_name(given, family),
+        given_name=given,
+        family_name=family,
+        company=(values("ORG") or ("",))[0],
+        title=(values("TITLE") or ("",))[0],
+        phones=values("TEL") + values("TEL-AV"),
+        emails=values("EMAIL"),
+        websites=values("URL"),
+        street=(values("ADR") or ("",))[0],
+        note="\n".join(values("NOTE")),
+    )
+    if card.is_empty():
+        raise CardParseError("the MeCard has no name, company, phone or e-mail")
+    return card
+
+
+def _unescape_mecard(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _split_keep_escapes(text: str) -> list[str]:
+    parts: list[str] = []
+    buf: list[str] = []
+    chars = iter(text)
+    for ch in chars:
+        if ch == "\\":
+            buf.append(ch + next(chars, ""))
+        elif ch == ";":
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+    parts.append("".join(buf))
+    return [p for p in parts if p]
+
+
+def parse_card_text(text: str) -> CardData:
+    """The first person card in a vCard or MeCard text (what a QR code carries)."""
+    stripped = text.strip()
+    if stripped.upper().startswith("MECARD:"):
+        return parse_mecard(stripped)
+    if "BEGIN:VCARD" in stripped.upper():
+        for parsed in parse_vcards(stripped):
+            if parsed.card is not None and not parsed.card.is_group and not parsed.card.is_empty():
+                return parsed.card
+        raise CardParseError("the vCard has no name, company, phone or e-mail")
+    raise CardParseError("the text is neither a vCard nor a MeCard")
