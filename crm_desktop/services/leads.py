@@ -1,0 +1,233 @@
+"""Capturing leads: a business card typed in, a vCard dropped, a QR code scanned."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import phonenumbers
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm_desktop.models import ContactMethod, Event, Lead, MethodKind
+from crm_desktop.services.card_data import CardData
+from crm_desktop.services.changes import Changes
+from crm_desktop.services.normalize import check_email, check_phone, normalize_method
+from crm_desktop.services.settings import default_region
+
+
+class LeadValidationError(ValueError):
+    """A lead that cannot be saved; `field` names the LeadInput field that is wrong."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class LeadInput:
+    """A new lead as the user typed it (or as a card said it)."""
+
+    person_name: str
+    company_name: str = ""
+    title: str = ""
+    phones: Sequence[str] = ()
+    emails: Sequence[str] = ()
+    note: str = ""
+    event_id: uuid.UUID | None = None
+    source_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = None
+    card_image: bytes | None = None
+    faxes: Sequence[str] = ()
+    websites: Sequence[str] = ()
+    street: str = ""
+    city: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class LeadCreated:
+    id: uuid.UUID
+    changes: Changes
+
+
+@dataclass(frozen=True)
+class LeadDetail:
+    """A lead as the conversion dialog shows it."""
+
+    id: uuid.UUID
+    person_name: str
+    company_name: str
+    title: str
+    status: str
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+    notes: str
+    event_name: str | None
+    owner_id: uuid.UUID | None
+    converted_at: dt.datetime | None
+
+
+MAX_LENGTHS = {"person_name": 300, "company_name": 300, "title": 300}
+
+
+def lead_input_from_card(
+    card: CardData,
+    *,
+    event_id: uuid.UUID | None = None,
+    source_id: uuid.UUID | None = None,
+    owner_id: uuid.UUID | None = None,
+) -> LeadInput:
+    """A card's data as a lead; a card without a person's name is named by its e-mail."""
+    name = card.full_name or (card.emails[0] if card.emails else "")
+    return LeadInput(
+        person_name=name,
+        company_name=card.company,
+        title=card.title,
+        phones=card.all_phones,
+        emails=card.emails,
+        note=card.note,
+        event_id=event_id,
+        source_id=source_id,
+        owner_id=owner_id,
+        faxes=card.faxes,
+        websites=card.websites,
+        street=card.street,
+        city=card.city,
+        region=card.region,
+        postal_code=card.postal_code,
+        country=card.country,
+    )
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _phone_kind(value: str, region: str) -> MethodKind:
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return MethodKind.PHONE
+    kind = phonenumbers.number_type(number)
+    return MethodKind.MOBILE if kind == phonenumbers.PhoneNumberType.MOBILE else MethodKind.PHONE
+
+
+def _methods(data: LeadInput, region: str) -> list[ContactMethod]:
+    """Contact-method rows for the input, or LeadValidationError naming the bad field."""
+    rows: list[ContactMethod] = []
+    for value in (v.strip() for v in data.emails):
+        if not value:
+            continue
+        checked = check_email(value)
+        if not checked.ok:
+            raise LeadValidationError(
+                "emails", f"'{value}' is not an e-mail address: {checked.error}"
+            )
+        rows.append(
+            ContactMethod(kind=MethodKind.EMAIL.value, value=value, normalized=checked.normalized)
+        )
+    for field, values in (("phones", data.phones), ("faxes", data.faxes)):
+        for value in (v.strip() for v in values):
+            if not value:
+                continue
+            checked = check_phone(value, region)
+            # A number outside the numbering plan is still kept: cards carry odd extensions.
+            if checked.normalized is None:
+                raise LeadValidationError(
+                    field, f"'{value}' is not a phone number: {checked.error}"
+                )
+            kind = MethodKind.FAX if field == "faxes" else _phone_kind(value, region)
+            rows.append(
+                ContactMethod(
+                    kind=kind.value, value=value, normalized=normalize_method(kind, value, region)
+                )
+            )
+    for value in (v.strip() for v in data.websites):
+        if value:
+            rows.append(
+                ContactMethod(
+                    kind=MethodKind.WEBSITE.value,
+                    value=value,
+                    normalized=normalize_method(MethodKind.WEBSITE, value, region),
+                )
+            )
+    for position, row in enumerate(rows):
+        row.position = position
+    return rows
+
+
+def validate_lead(data: LeadInput, region: str) -> list[ContactMethod]:
+    """Check a lead without saving it; returns its contact methods ready to store."""
+    if not _clean(data.person_name):
+        raise LeadValidationError("person_name", "A lead needs the person's name.")
+    for field, limit in MAX_LENGTHS.items():
+        if len(_clean(getattr(data, field))) > limit:
+            raise LeadValidationError(field, f"At most {limit} characters.")
+    return _methods(data, region)
+
+
+def create_lead(sessions: sessionmaker[Session], data: LeadInput) -> LeadCreated:
+    """Save a new lead with its e-mails and phones (normalized in the default region)."""
+    region = default_region(sessions)
+    methods = validate_lead(data, region)
+    lead = Lead(
+        person_name=_clean(data.person_name),
+        company_name=_clean(data.company_name) or None,
+        title=_clean(data.title) or None,
+        notes=data.note.strip() or None,
+        event_id=data.event_id,
+        source_id=data.source_id,
+        owner_id=data.owner_id,
+        card_image=data.card_image,
+        street=data.street.strip() or None,
+        city=data.city.strip() or None,
+        region=data.region.strip() or None,
+        postal_code=data.postal_code.strip() or None,
+        country=data.country.strip() or None,
+    )
+    with sessions.begin() as session:
+        session.add(lead)
+        session.flush()
+        for method in methods:
+            method.lead_id = lead.id
+            session.add(method)
+    return LeadCreated(lead.id, Changes(leads=True))
+
+
+def get_lead(sessions: sessionmaker[Session], lead_id: uuid.UUID) -> LeadDetail | None:
+    """A lead with its e-mails and phones, or None when it does not exist (or was deleted)."""
+    with sessions() as session:
+        lead = session.get(Lead, lead_id)
+        if lead is None or lead.deleted_at is not None:
+            return None
+        methods = session.scalars(
+            select(ContactMethod)
+            .where(ContactMethod.lead_id == lead_id, ContactMethod.deleted_at.is_(None))
+            .order_by(ContactMethod.position)
+        ).all()
+        event_name = (
+            session.scalar(select(Event.name).where(Event.id == lead.event_id))
+            if lead.event_id
+            else None
+        )
+        return LeadDetail(
+            id=lead.id,
+            person_name=lead.person_name,
+            company_name=lead.company_name or "",
+            title=lead.title or "",
+            status=lead.status,
+            emails=tuple(m.value for m in methods if m.kind == MethodKind.EMAIL),
+            phones=tuple(
+                m.value for m in methods if m.kind in (MethodKind.PHONE, MethodKind.MOBILE)
+            ),
+            notes=lead.notes or "",
+            event_name=event_name,
+            owner_id=lead.owner_id,
+            converted_at=lead.converted_at,
+        )
