@@ -1,0 +1,141 @@
+"""The duplicate check: same e-mail, same phone, or a close name at the same company."""
+
+from __future__ import annotations
+
+import uuid
+
+from crm_desktop.models import Company, Contact, ContactMethod, MethodKind, utcnow
+from crm_desktop.models.database import Database
+from crm_desktop.services.duplicates import company_key, company_similarity, find_duplicates
+from crm_desktop.services.leads import LeadInput, create_lead
+
+
+def _company(db: Database, name: str, deleted: bool = False) -> uuid.UUID:
+    with db.sessions.begin() as session:
+        company = Company(name=name, deleted_at=utcnow() if deleted else None)
+        session.add(company)
+        session.flush()
+        return company.id
+
+
+def _contact(
+    db: Database,
+    name: str,
+    company_id: uuid.UUID | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    deleted: bool = False,
+) -> uuid.UUID:
+    with db.sessions.begin() as session:
+        contact = Contact(
+            full_name=name, company_id=company_id, deleted_at=utcnow() if deleted else None
+        )
+        session.add(contact)
+        session.flush()
+        if email:
+            session.add(
+                ContactMethod(
+                    contact_id=contact.id,
+                    kind=MethodKind.EMAIL,
+                    value=email,
+                    normalized=email.lower(),
+                )
+            )
+        if phone:
+            session.add(
+                ContactMethod(
+                    contact_id=contact.id, kind=MethodKind.MOBILE, value=phone, normalized=phone
+                )
+            )
+        return contact.id
+
+
+def find(db: Database, name: str = "", company: str = "", emails=(), phones=(), **kw):  # type: ignore[no-untyped-def]
+    return find_duplicates(db.sessions, name, company, list(emails), list(phones), "CN", **kw)
+
+
+def test_same_email_any_case(db: Database) -> None:
+    contact = _contact(db, "Anna Schmidt", email="anna@x.com")
+    [match] = find(db, "Somebody else", emails=["  ANNA@X.com "])
+    assert (match.kind, match.id, match.name) == ("contact", contact, "Anna Schmidt")
+    assert match.reason == "same e-mail anna@x.com"
+    assert match.score == 100
+
+
+def test_same_phone_in_any_format(db: Database) -> None:
+    lead = create_lead(db.sessions, LeadInput(person_name="李雷", phones=["+86 138 0013 8000"]))
+    for typed in ("13800138000", "138-0013-8000", "+86 (138) 0013 8000", "0086 138 0013 8000"):
+        [match] = find(db, phones=[typed])
+        assert (match.kind, match.id) == ("lead", lead.id), typed
+        assert match.reason == "same phone +86 138 0013 8000"
+    assert find(db, phones=["138"]) == []  # too short to mean anything yet
+
+
+def test_same_digits_when_the_number_is_not_valid(db: Database) -> None:
+    contact = _contact(db, "Odd Number", phone="+12345678901234")
+    [match] = find(db, phones=["12345678901234"])
+    assert match.id == contact
+
+
+def test_similar_name_at_the_same_company(db: Database) -> None:
+    acme = _company(db, "Acme Ltd.")
+    maria = _contact(db, "Maria Garcia", acme)
+    _contact(db, "Peter Brown", acme)
+    other = _company(db, "Globex")
+    _contact(db, "Maria Garcia", other)
+    matches = find(db, "maria garcía", "ACME Limited")
+    people = [m for m in matches if m.kind != "company"]
+    assert [(m.kind, m.id) for m in people] == [("contact", maria)]
+    assert people[0].reason.startswith("similar name at Acme Ltd. (")
+    assert people[0].company_id == acme
+    companies = [m for m in matches if m.kind == "company"]
+    assert [(c.id, c.reason) for c in companies] == [(acme, "same company name")]
+    assert matches[-1].kind == "company"  # people first
+
+
+def test_similar_name_on_a_lead_by_company_text(db: Database) -> None:
+    lead = create_lead(
+        db.sessions, LeadInput(person_name="王小明", company_name="华为技术有限公司")
+    )
+    create_lead(db.sessions, LeadInput(person_name="张伟", company_name="华为技术有限公司"))
+    [match] = find(db, "王小明", "华为技术")
+    assert (match.kind, match.id, match.reason) == (
+        "lead",
+        lead.id,
+        "same name at 华为技术有限公司",
+    )
+    assert find(db, "王小明", "腾讯") == []
+
+
+def test_reasons_combine_for_one_record(db: Database) -> None:
+    lead = create_lead(
+        db.sessions,
+        LeadInput(person_name="Bob Stone", company_name="Stone Inc", emails=["bob@stone.io"]),
+    )
+    [match] = find(db, "Bob Stone", "Stone Inc", emails=["bob@stone.io"])
+    assert match.id == lead.id
+    assert match.reason == "same e-mail bob@stone.io; same name at Stone Inc"
+
+
+def test_soft_deleted_records_never_match(db: Database) -> None:
+    gone = _company(db, "Initech", deleted=True)
+    _contact(db, "Milton W", gone, email="milton@initech.com")
+    _contact(db, "Bill L", email="bill@initech.com", deleted=True)
+    assert find(db, "Milton W", "Initech", emails=["milton@initech.com", "bill@initech.com"]) == [
+        m for m in find(db, emails=["milton@initech.com"]) if m.kind == "contact"
+    ]
+    # Only the live contact whose company is deleted is found, by e-mail; no company match.
+    [match] = find(db, "Milton W", "Initech", emails=["bill@initech.com", "milton@initech.com"])
+    assert match.kind == "contact" and match.company == ""
+
+
+def test_exclude_id(db: Database) -> None:
+    lead = create_lead(db.sessions, LeadInput(person_name="Ann", emails=["ann@a.com"]))
+    assert find(db, emails=["ann@a.com"], exclude_id=lead.id) == []
+
+
+def test_company_key() -> None:
+    assert company_key("ACME, Inc.") == company_key("Acme Inc") == "acme"
+    assert company_key("华为技术有限公司") == "华为技术"
+    assert company_similarity("Acme Corporation", "ACME corp.") == 100
+    assert company_similarity("Acme", "Apex") < 90
