@@ -52,8 +52,12 @@ def _truncate_all(db: Database) -> None:
             hook(conn)
 
 
+def _truncate_search_index(conn) -> None:  # type: ignore[no-untyped-def]
+    conn.execute(text("TRUNCATE search_doc"))
+
+
 # Extra tables outside Base.metadata (e.g. search index) register a cleaner here.
-TRUNCATE_HOOKS: list = []
+TRUNCATE_HOOKS: list = [_truncate_search_index]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

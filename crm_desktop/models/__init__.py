@@ -1,5 +1,6 @@
 """Entities, engine and migrations. No Qt here."""
 
+from crm_desktop.models import search_index as search_index  # its ORM listener keeps search current
 from crm_desktop.models.base import Base, Entity, utcnow
 from crm_desktop.models.company import Company
 from crm_desktop.models.contact import Contact
