@@ -1,0 +1,215 @@
+"""Card entry at typing speed: keyboard only, Enter saves, duplicates warned live."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from crm_desktop.models import Contact, ContactMethod, Event, Lead, MethodKind
+from crm_desktop.models.database import Database
+from crm_desktop.services.card_data import CardData
+from crm_desktop.services.events import create_event
+from crm_desktop.services.leads import LeadInput, create_lead
+from crm_desktop.views.card_entry import CardEntryPage, split_emails, split_phones
+
+SHOTS = Path("/tmp/shots_c")
+
+
+def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Type like a user: ASCII as key presses, other text as an input method commits it."""
+    for chunk in re.findall(r"[\x00-\x7f]+|[^\x00-\x7f]+", text):
+        if chunk.isascii():
+            qtbot.keyClicks(widget, chunk)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(chunk)
+            QApplication.sendEvent(widget, event)
+
+
+class Keyboard:
+    """Types into whatever has focus, counting the keys that are not the card's text."""
+
+    def __init__(self, qtbot: QtBot) -> None:
+        self.qtbot = qtbot
+        self.extra_keys = 0
+
+    def focus(self) -> QWidget:
+        widget = QApplication.focusWidget()
+        assert widget is not None
+        return widget
+
+    def type(self, text: str) -> None:
+        type_text(self.qtbot, self.focus(), text)
+
+    def key(self, key: Qt.Key) -> None:
+        self.extra_keys += 1
+        self.qtbot.keyClick(self.focus(), key)
+
+
+@pytest.fixture
+def page(qtbot: QtBot, sqlite_db: Database) -> CardEntryPage:
+    widget = CardEntryPage(sqlite_db)
+    qtbot.addWidget(widget)
+    widget.resize(720, 640)
+    widget.show()
+    widget.activateWindow()
+    qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: widget.owner_combo.count() > 0)
+    yield widget
+    QThreadPool.globalInstance().waitForDone()
+
+
+def _leads(db: Database) -> list[Lead]:
+    with db.sessions() as session:
+        return list(session.scalars(select(Lead).order_by(Lead.created_at)))
+
+
+def test_typing_cards_with_the_keyboard_only(
+    page: CardEntryPage, qtbot: QtBot, sqlite_db: Database
+) -> None:
+    kb = Keyboard(qtbot)
+    page.event_combo.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    kb.type("Canton Fair 2026")
+    assert "new event" in page.event_hint.text()
+    kb.key(Qt.Key.Key_Return)  # to Name
+    assert kb.focus() is page.name_edit
+    setup_keys = kb.extra_keys
+    kb.extra_keys = 0
+
+    # A typical card: name, company, title, phone, e-mail.
+    for text in ("Maria Garcia", "Acme Ltd", "CTO", "+34 612 345 678"):
+        kb.type(text)
+        kb.key(Qt.Key.Key_Tab)
+    kb.type("maria@acme.es")
+    with qtbot.waitSignal(page.lead_saved) as saved:
+        kb.key(Qt.Key.Key_Return)
+    assert kb.extra_keys == 5  # four Tabs and one Enter beyond the card's own text
+    assert setup_keys == 1
+    assert saved.args[0].leads and saved.args[0].events
+
+    [lead] = _leads(sqlite_db)
+    assert (lead.person_name, lead.company_name, lead.title) == ("Maria Garcia", "Acme Ltd", "CTO")
+    with sqlite_db.sessions() as session:
+        event = session.get(Event, lead.event_id)
+        assert event is not None and event.name == "Canton Fair 2026"
+        methods = session.scalars(
+            select(ContactMethod.normalized).where(ContactMethod.lead_id == lead.id)
+        ).all()
+    assert sorted(m for m in methods if m) == ["+34612345678", "maria@acme.es"]
+    assert lead.source_id == page.source_combo.currentData()  # "Trade show" by default
+    assert page.source_combo.currentText() == "Trade show"
+
+    # The form is empty and ready for the next card; event, source and owner stay.
+    assert all(edit.text() == "" for edit in page._card_edits())
+    assert kb.focus() is page.name_edit
+    assert page.event_combo.currentText() == "Canton Fair 2026"
+    assert page.cards_entered == 1 and "1" in page.counter_label.text()
+
+    kb.type("王小明")
+    kb.key(Qt.Key.Key_Tab)
+    kb.type("华为技术有限公司")
+    with qtbot.waitSignal(page.lead_saved):
+        kb.key(Qt.Key.Key_Return)
+    first, second = _leads(sqlite_db)
+    assert second.person_name == "王小明" and second.event_id == first.event_id
+    assert page.cards_entered == 2
+    qtbot.waitUntil(lambda: page.event_combo.count() == 1)  # the new event is now in the list
+
+
+def test_validation_error_keeps_the_card_and_focuses_the_field(
+    page: CardEntryPage, qtbot: QtBot, sqlite_db: Database
+) -> None:
+    page.name_edit.setText("Bob")
+    page.email_edit.setText("bob-at-example")
+    page.email_edit.setFocus()
+    qtbot.keyClick(page.email_edit, Qt.Key.Key_Return)
+    assert "not an e-mail address" in page.status_label.text()
+    assert page.name_edit.text() == "Bob"
+    assert QApplication.focusWidget() is page.email_edit
+    assert _leads(sqlite_db) == [] and page.cards_entered == 0
+
+
+def test_live_duplicate_warning_with_links(
+    page: CardEntryPage, qtbot: QtBot, sqlite_db: Database
+) -> None:
+    create_event(sqlite_db.sessions, "Web Summit 2026")
+    existing = create_lead(
+        sqlite_db.sessions,
+        LeadInput(person_name="Maria Garcia", company_name="Acme Ltd", emails=["maria@acme.es"]),
+    )
+    with sqlite_db.sessions.begin() as session:
+        contact = Contact(full_name="Anna Schmidt")
+        session.add(contact)
+        session.flush()
+        session.add(
+            ContactMethod(
+                contact_id=contact.id,
+                kind=MethodKind.MOBILE,
+                value="+86 138 0013 8000",
+                normalized="+8613800138000",
+            )
+        )
+        contact_id = contact.id
+    page.reload_choices()
+    qtbot.waitUntil(lambda: page.event_combo.count() == 1)
+    page.event_combo.setEditText("Web Summit 2026")
+    page.name_edit.setFocus()
+    type_text(qtbot, page.name_edit, "María García")
+    qtbot.keyClick(page.name_edit, Qt.Key.Key_Tab)
+    qtbot.keyClicks(page.company_edit, "ACME Limited")
+    qtbot.keyClick(page.company_edit, Qt.Key.Key_Tab)
+    qtbot.keyClick(page.title_edit, Qt.Key.Key_Tab)
+    qtbot.keyClicks(page.phones_edit, "138-0013-8000")
+    qtbot.waitUntil(lambda: len(page.duplicates) == 2, timeout=5000)
+
+    assert page.duplicates_label.isVisible()
+    text = page.duplicates_label.text()
+    assert f'href="lead:{existing.id}"' in text and "same name at Acme Ltd" in text
+    assert f'href="contact:{contact_id}"' in text and "same phone +86 138 0013 8000" in text
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.grab().save(str(SHOTS / "card_entry_duplicates.png"))
+
+    with qtbot.waitSignal(page.open_record_requested) as opened:
+        page.duplicates_label.linkActivated.emit(f"contact:{contact_id}")
+    assert opened.args == ["contact", contact_id]
+    assert isinstance(opened.args[1], uuid.UUID)
+
+    page.clear_card()
+    assert not page.duplicates_label.isVisible() and page.duplicates == []
+
+
+def test_fill_from_card_then_enter_saves(
+    page: CardEntryPage, qtbot: QtBot, sqlite_db: Database
+) -> None:
+    page.fill_from_card(
+        CardData(
+            full_name="Jane Doe",
+            company="Acme",
+            title="Buyer",
+            mobiles=("+1 415 555 0100",),
+            phones=("+1 415 555 0101",),
+            emails=("jane@acme.com",),
+            note="From the QR code",
+        )
+    )
+    assert page.phones_edit.text() == "+1 415 555 0100; +1 415 555 0101"
+    assert QApplication.focusWidget() is page.name_edit
+    with qtbot.waitSignal(page.lead_saved):
+        qtbot.keyClick(page.name_edit, Qt.Key.Key_Return)
+    [lead] = _leads(sqlite_db)
+    assert (lead.person_name, lead.notes, lead.event_id) == ("Jane Doe", "From the QR code", None)
+
+
+def test_splitting_lists() -> None:
+    assert split_phones("030/1234567; +49 171 2345678,") == ["030/1234567", "+49 171 2345678"]
+    assert split_emails("a@x.com; b@y.com c@z.com") == ["a@x.com", "b@y.com", "c@z.com"]
