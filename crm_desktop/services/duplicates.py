@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
@@ -50,8 +52,8 @@ class DuplicateMatch:
 
 
 def company_key(name: str) -> str:
-    """A company name for comparison: folded, without legal form or punctuation."""
-    folded = fold_name(name)
+    """A company name for comparison: folded, without accents, legal form or punctuation."""
+    folded = _plain(name)
     return " ".join(_PUNCT.sub(" ", _LEGAL.sub(" ", folded)).split())
 
 
@@ -62,8 +64,14 @@ def company_similarity(a: str, b: str) -> int:
     return round(fuzz.ratio(key_a, key_b))
 
 
+def _plain(name: str) -> str:
+    """Folded and without accents: "María" and "Maria" are one name on a typed card."""
+    decomposed = unicodedata.normalize("NFKD", fold_name(name))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def name_similarity(a: str, b: str) -> int:
-    return round(fuzz.token_sort_ratio(fold_name(a), fold_name(b)))
+    return round(fuzz.token_sort_ratio(_plain(a), _plain(b), processor=default_process))
 
 
 def _email_keys(emails: Iterable[str]) -> dict[str, str]:

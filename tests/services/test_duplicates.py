@@ -6,7 +6,12 @@ import uuid
 
 from crm_desktop.models import Company, Contact, ContactMethod, MethodKind, utcnow
 from crm_desktop.models.database import Database
-from crm_desktop.services.duplicates import company_key, company_similarity, find_duplicates
+from crm_desktop.services.duplicates import (
+    company_key,
+    company_similarity,
+    find_duplicates,
+    name_similarity,
+)
 from crm_desktop.services.leads import LeadInput, create_lead
 
 
@@ -83,10 +88,10 @@ def test_similar_name_at_the_same_company(db: Database) -> None:
     _contact(db, "Peter Brown", acme)
     other = _company(db, "Globex")
     _contact(db, "Maria Garcia", other)
-    matches = find(db, "maria garcía", "ACME Limited")
+    matches = find(db, "María García", "ACME Limited")
     people = [m for m in matches if m.kind != "company"]
     assert [(m.kind, m.id) for m in people] == [("contact", maria)]
-    assert people[0].reason.startswith("similar name at Acme Ltd. (")
+    assert people[0].reason == "same name at Acme Ltd."
     assert people[0].company_id == acme
     companies = [m for m in matches if m.kind == "company"]
     assert [(c.id, c.reason) for c in companies] == [(acme, "same company name")]
@@ -139,3 +144,6 @@ def test_company_key() -> None:
     assert company_key("华为技术有限公司") == "华为技术"
     assert company_similarity("Acme Corporation", "ACME corp.") == 100
     assert company_similarity("Acme", "Apex") < 90
+    assert name_similarity("María García", "Maria Garcia") == 100
+    assert name_similarity("Garcia, Maria", "Maria Garcia") == 100
+    assert name_similarity("王小明", "王晓明") < 85
