@@ -112,13 +112,21 @@ class _Dialect:
 
     def methods(self, parent_column: str, parent_id: str) -> str:
         """All live contact methods of one record as text, phone digits included."""
-        phone_digits = (
-            f"CASE WHEN m.kind IN ('phone', 'mobile', 'fax', 'whatsapp') "
-            f"THEN ' ' || {_digits('m.value')} || ' ' "
-            "|| replace(coalesce(m.normalized, ''), '+', '') "
-            f"ELSE '' END"
+        phone = (
+            f"{_digits('m.value')} || CASE WHEN replace(m.normalized, '+', '') "
+            f"<> {_digits('m.value')} THEN ' ' || replace(m.normalized, '+', '') ELSE '' END"
         )
-        item = f"m.value || ' ' || coalesce(m.normalized, '') || {phone_digits}"
+        other = (
+            "m.value || CASE WHEN m.normalized IS NULL OR lower(m.normalized) = lower(m.value) "
+            "THEN '' ELSE ' ' || m.normalized END"
+        )
+        # Phones as digits only (as typed, and E.164 when that differs): a phone-like
+        # query is searched as its digits. Other methods as typed, plus the normalized
+        # form when it says something more (a website's domain).
+        item = (
+            f"CASE WHEN m.kind IN ('phone', 'mobile', 'fax', 'whatsapp') THEN {phone} "
+            f"ELSE {other} END"
+        )
         return (
             f"coalesce((SELECT {self.agg}({item}, {_NL}) FROM contact_method m "
             f"WHERE m.{parent_column} = {parent_id} AND m.deleted_at IS NULL), '')"

@@ -81,7 +81,7 @@ def test_new_records_are_indexed_with_names_company_emails_and_phone_digits(db: 
     for part in ("王小明", "Wang Xiaoming", "华为技术有限公司", "13800138000", "8613800138000"):
         assert part in contact_body
     lead_body = _body(db, lead.id)
-    assert lead_body is not None and "anna@acme.de" in lead_body and "Acme GmbH" in lead_body
+    assert lead_body is not None and "Anna@Acme.de" in lead_body and "Acme GmbH" in lead_body
     assert _indexed_ids(db, "0013800") == {contact.id.hex}
     assert _indexed_ids(db, "王小明") == {contact.id.hex}
     assert _indexed_ids(db, "acme.de") == {lead.id.hex}
@@ -254,3 +254,25 @@ def test_missing_right_to_create_pg_trgm_is_a_clear_error(db: Database) -> None:
     finally:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_migration_0002_builds_documents_with_the_same_sql_as_the_program() -> None:
+    """0002 carries a frozen copy of the document SQL; until a later revision changes
+    what a document holds, the copy and the program must agree."""
+    from importlib.util import module_from_spec, spec_from_file_location
+    from pathlib import Path
+
+    import crm_desktop.models.migrations as migrations
+    from crm_desktop.models.search_index import KINDS, insert_all_sql
+
+    path = Path(migrations.__file__).parent / "versions" / "0002_search_index.py"
+    spec = spec_from_file_location("migration_0002", path)
+    assert spec is not None and spec.loader is not None
+    module = module_from_spec(spec)
+    spec.loader.exec_module(module)
+    order = ("contact", "lead", "company", "deal")
+    assert set(order) == set(KINDS)
+    for dialect in ("sqlite", "postgresql"):
+        frozen = [" ".join(sql.split()) for sql in module._fill_statements(dialect)]
+        current = [" ".join(insert_all_sql(dialect, kind).split()) for kind in order]
+        assert frozen == current
