@@ -48,6 +48,8 @@ class LeadInput:
     region: str = ""
     postal_code: str = ""
     country: str = ""
+    # Imports keep a phone that does not parse (as entered) instead of refusing the card.
+    lenient_phones: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,11 @@ def lead_input_from_card(
     source_id: uuid.UUID | None = None,
     owner_id: uuid.UUID | None = None,
 ) -> LeadInput:
-    """A card's data as a lead; a card without a person's name is named by its e-mail."""
+    """A card's data as a lead; a card without a person's name is named by its e-mail.
+
+    Phone numbers that do not parse are kept as written: a card file is not the
+    place to argue with the user about one odd number.
+    """
     name = card.full_name or (card.emails[0] if card.emails else "")
     return LeadInput(
         person_name=name,
@@ -102,6 +108,7 @@ def lead_input_from_card(
         region=card.region,
         postal_code=card.postal_code,
         country=card.country,
+        lenient_phones=True,
     )
 
 
@@ -138,7 +145,7 @@ def _methods(data: LeadInput, region: str) -> list[ContactMethod]:
                 continue
             checked = check_phone(value, region)
             # A number outside the numbering plan is still kept: cards carry odd extensions.
-            if checked.normalized is None:
+            if checked.normalized is None and not data.lenient_phones:
                 raise LeadValidationError(
                     field, f"'{value}' is not a phone number: {checked.error}"
                 )

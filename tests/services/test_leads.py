@@ -118,6 +118,16 @@ def test_lead_input_from_card_keeps_everything() -> None:
     assert list(data.phones) == ["+1 415 555 0100", "+1 415 555 0101"]
     assert list(data.faxes) == ["+1 415 555 0102"]
     assert data.city == "Berlin"
+    assert data.lenient_phones
+
+
+def test_lenient_phones_keep_an_odd_number(db: Database) -> None:
+    created = create_lead(
+        db.sessions, LeadInput(person_name="Odd", phones=["+123456789"], lenient_phones=True)
+    )
+    with db.sessions() as session:
+        method = session.scalar(select(ContactMethod).where(ContactMethod.lead_id == created.id))
+    assert method is not None and (method.value, method.normalized) == ("+123456789", "+123456789")
 
 
 def test_events_newest_first_and_ensure_event(db: Database) -> None:
