@@ -1,0 +1,181 @@
+"""Editing a record's e-mail addresses, phones, websites and IM handles as rows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm_desktop.models import MethodKind
+from crm_desktop.services.records import MethodDetail, MethodInput
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MethodsEditor", text)
+
+
+def kind_names() -> dict[str, str]:
+    return {
+        MethodKind.EMAIL.value: _tr("E-mail"),
+        MethodKind.PHONE.value: _tr("Phone"),
+        MethodKind.MOBILE.value: _tr("Mobile"),
+        MethodKind.FAX.value: _tr("Fax"),
+        MethodKind.WEBSITE.value: _tr("Website"),
+        MethodKind.WECHAT.value: _tr("WeChat"),
+        MethodKind.QQ.value: _tr("QQ"),
+        MethodKind.WHATSAPP.value: _tr("WhatsApp"),
+        MethodKind.IM.value: _tr("Other IM"),
+    }
+
+
+class _MethodRow:
+    def __init__(self, editor: MethodsEditor, method: MethodDetail | None):
+        self.id: uuid.UUID | None = method.id if method else None
+        self.kind = QComboBox()
+        for value, name in kind_names().items():
+            self.kind.addItem(name, value)
+        self.label = QLineEdit()
+        self.label.setPlaceholderText(_tr("label"))
+        self.label.setMaximumWidth(90)
+        self.value = QLineEdit()
+        self.value.setPlaceholderText(_tr("value"))
+        self.formatted = QLabel()
+        self.formatted.setObjectName("formatted")
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.remove = QToolButton()
+        self.remove.setText("✕")
+        self.remove.setToolTip(_tr("Remove this row"))
+        if method is not None:
+            self.kind.setCurrentIndex(max(self.kind.findData(method.kind), 0))
+            self.label.setText(method.label)
+            self.value.setText(method.value)
+            if method.display != method.value:
+                self.formatted.setText(method.display)
+        self.below = QWidget()
+        below = QVBoxLayout(self.below)
+        below.setContentsMargins(0, 0, 0, 0)
+        below.setSpacing(0)
+        below.addWidget(self.formatted)
+        below.addWidget(self.error)
+        if (
+            not self.formatted.text()
+        ):  # hide() only: showing a widget without a parent opens a window
+            self.formatted.hide()
+            self.below.hide()
+        self.kind.currentIndexChanged.connect(lambda _i: editor.changed.emit())
+        self.label.textChanged.connect(lambda _t: editor.changed.emit())
+        self.value.textChanged.connect(lambda _t: editor.changed.emit())
+        self.remove.clicked.connect(lambda: editor.remove_row(self))
+
+    def widgets(self) -> list[QWidget]:
+        return [self.kind, self.label, self.value, self.remove, self.below]
+
+    def state(self) -> tuple[object, ...]:
+        return (self.id, self.kind.currentData(), self.label.text(), self.value.text())
+
+    def to_input(self) -> MethodInput:
+        return MethodInput(
+            kind=str(self.kind.currentData()),
+            value=self.value.text(),
+            label=self.label.text(),
+            id=self.id,
+        )
+
+
+class MethodsEditor(QWidget):
+    """Rows of kind / label / value; phones show their formatted form once saved."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._rows: list[_MethodRow] = []
+        self._grid = QGridLayout()
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setColumnStretch(2, 1)
+        self.add_button = QPushButton(_tr("Add"))
+        self.add_button.setObjectName("addMethod")
+        self.add_button.setToolTip(_tr("Add an e-mail address, phone, website or IM handle"))
+        self.add_button.clicked.connect(lambda: self.add_row(focus=True))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._grid)
+        layout.addLayout(buttons)
+
+    def set_methods(self, methods: Sequence[MethodDetail]) -> None:
+        for row in list(self._rows):
+            self._drop(row)
+        for method in methods:
+            self._append(_MethodRow(self, method))
+        self._relayout()
+
+    def add_row(self, kind: str | None = None, focus: bool = False) -> None:
+        row = _MethodRow(self, None)
+        if kind:
+            row.kind.setCurrentIndex(max(row.kind.findData(kind), 0))
+        self._append(row)
+        self._relayout()
+        if focus:
+            row.value.setFocus()
+        self.changed.emit()
+
+    def remove_row(self, row: _MethodRow) -> None:
+        self._drop(row)
+        self._relayout()
+        self.changed.emit()
+
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def row_widgets(self, index: int) -> _MethodRow:
+        return self._rows[index]
+
+    def methods(self) -> list[MethodInput]:
+        return [row.to_input() for row in self._rows]
+
+    def state(self) -> tuple[object, ...]:
+        return tuple(row.state() for row in self._rows)
+
+    def show_errors(self, errors: Mapping[int, str]) -> None:
+        for index, row in enumerate(self._rows):
+            message = errors.get(index)
+            row.error.setText(message or "")
+            row.error.setVisible(bool(message))
+            row.formatted.setVisible(bool(row.formatted.text()))
+            row.below.setVisible(bool(message) or bool(row.formatted.text()))
+
+    def _append(self, row: _MethodRow) -> None:
+        self._rows.append(row)
+
+    def _drop(self, row: _MethodRow) -> None:
+        self._rows.remove(row)
+        for widget in row.widgets():
+            self._grid.removeWidget(widget)
+            widget.deleteLater()
+
+    def _relayout(self) -> None:
+        for index, row in enumerate(self._rows):
+            base = index * 2
+            self._grid.addWidget(row.kind, base, 0)
+            self._grid.addWidget(row.label, base, 1)
+            self._grid.addWidget(row.value, base, 2)
+            self._grid.addWidget(row.remove, base, 3)
+            self._grid.addWidget(row.below, base + 1, 2)
