@@ -13,6 +13,7 @@ import logging
 import uuid
 from collections import OrderedDict
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -273,8 +274,8 @@ class RecordTableModel(QAbstractTableModel):
             run_in_background(
                 fetch_page,
                 parent=_task_owner(),
-                on_done=lambda rows, key=key: self._on_page_loaded(key, rows),
-                on_error=lambda message, _tb, key=key: self._on_page_failed(key, message),
+                on_done=partial(self._on_page_loaded, key),
+                on_error=partial(self._on_page_failed, key),
                 sessions=self._sessions,
                 q=self._query,
                 offset=number * self._page_size,
@@ -298,7 +299,7 @@ class RecordTableModel(QAbstractTableModel):
         self._start_wanted()
         self._check_idle()
 
-    def _on_page_failed(self, key: tuple[int, int], message: str) -> None:
+    def _on_page_failed(self, key: tuple[int, int], message: str, _traceback: str) -> None:
         self._in_flight.discard(key)
         self.load_failed.emit(message)
         self._check_idle()

@@ -1,0 +1,358 @@
+"""One sidebar page: a filter bar, the record list and the detail form in a splitter.
+
+The column order, widths, visibility and sort of each list are remembered in
+QSettings under "lists/<kind>/…".
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QItemSelection, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm_desktop.services.changes import Changes
+from crm_desktop.services.listing import FilterOptions, Kind, ListQuery, Option, filter_options
+from crm_desktop.views.dialogs import Prompts, QtPrompts
+from crm_desktop.views.forms import form_for
+from crm_desktop.views.table_model import RecordTableModel
+from crm_desktop.views.worker import run_in_background
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ListPage", text)
+
+
+class ListPage(QWidget):
+    """The list of one kind of record with its filters and its form."""
+
+    count_changed = Signal(int)
+    changes_made = Signal(object)  # Changes from the form, for the window to broadcast
+    open_requested = Signal(str, object)  # kind, id (a linked record in another page)
+    event_requested = Signal(object)  # event id
+    load_failed = Signal(str)
+
+    FILTER_DELAY_MS = 250
+
+    def __init__(
+        self,
+        kind: Kind,
+        sessions: sessionmaker[Session],
+        settings: QSettings,
+        prompts: Prompts | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.kind = kind
+        self._sessions = sessions
+        self._settings = settings
+        self._prompts: Prompts = prompts or QtPrompts()
+        self._pending_open: uuid.UUID | None = None
+        self._build_filters()
+        self.model = RecordTableModel(sessions, self._query_from_filters(), parent=self)
+        self.model.count_changed.connect(self.count_changed)
+        self.model.load_failed.connect(self.load_failed)
+        self.model.dataChanged.connect(self._on_model_data_changed)
+        self._build_table()
+        self.form = form_for(kind, sessions, self._prompts)
+        self.form.saved.connect(self._on_form_saved)
+        self.form.open_requested.connect(self.open_requested)
+        self.form.event_requested.connect(self.event_requested)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.form)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(self._filter_bar)
+        layout.addWidget(self.splitter, 1)
+        self._restore_layout()
+        self.refresh_options()
+
+    # ---- building --------------------------------------------------------------------------
+
+    def _build_filters(self) -> None:
+        self.text_filter = QLineEdit()
+        self.text_filter.setObjectName("textFilter")
+        self.text_filter.setClearButtonEnabled(True)
+        self.text_filter.setPlaceholderText(_tr("Filter by name…"))
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(self.FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self._apply_filters)
+        self.text_filter.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.owner_filter = self._combo("ownerFilter", _tr("All owners"))
+        self.tag_filter = self._combo("tagFilter", _tr("All tags"))
+        self.status_filter = self._combo("statusFilter", _tr("All statuses"))
+        self.stage_filter = self._combo("stageFilter", _tr("All stages"))
+        self.event_filter = self._combo("eventFilter", _tr("All events"))
+        self._filter_bar = QHBoxLayout()
+        self._filter_bar.addWidget(self.text_filter, 2)
+        self._filter_bar.addWidget(self.owner_filter, 1)
+        self._filter_bar.addWidget(self.tag_filter, 1)
+        if self.kind == "leads":
+            self._filter_bar.addWidget(self.status_filter, 1)
+        else:
+            self.status_filter.hide()
+        if self.kind == "deals":
+            self._filter_bar.addWidget(self.stage_filter, 1)
+        else:
+            self.stage_filter.hide()
+        if self.kind != "companies":
+            self._filter_bar.addWidget(self.event_filter, 1)
+        else:
+            self.event_filter.hide()
+
+    def _combo(self, name: str, everything: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.addItem(everything, None)
+        combo.setMinimumContentsLength(10)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.currentIndexChanged.connect(lambda _i: self._apply_filters())
+        return combo
+
+    def _build_table(self) -> None:
+        table = QTableView()
+        table.setObjectName(f"{self.kind}Table")
+        table.setModel(self.model)
+        # Qt's header starts descending; lists start A to Z unless the user chose otherwise.
+        table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        # Fixed row heights: the view never measures rows it does not show.
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        header = table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setDefaultSectionSize(140)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_context_menu)
+        header.sectionMoved.connect(lambda *_a: self.save_layout())
+        header.sectionResized.connect(lambda *_a: self._save_later())
+        header.sortIndicatorChanged.connect(lambda *_a: self.save_layout())
+        table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self._layout_timer = QTimer(self)
+        self._layout_timer.setSingleShot(True)
+        self._layout_timer.setInterval(500)
+        self._layout_timer.timeout.connect(self.save_layout)
+        self.table = table
+
+    # ---- filters and options ---------------------------------------------------------------
+
+    def refresh_options(self) -> None:
+        run_in_background(
+            filter_options,
+            parent=QCoreApplication.instance(),
+            on_done=self._on_options_loaded,
+            on_error=lambda message, _tb: self.load_failed.emit(message),
+            sessions=self._sessions,
+        )
+        self.form.refresh_options()
+
+    def _on_options_loaded(self, options: FilterOptions) -> None:
+        self._fill(self.owner_filter, options.owners)
+        self._fill(self.tag_filter, options.tags)
+        self._fill(self.status_filter, options.statuses, translate="LeadStatus")
+        self._fill(self.stage_filter, options.stages)
+        self._fill(self.event_filter, options.events)
+
+    def _fill(self, combo: QComboBox, options: tuple[Option, ...], translate: str = "") -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for option in options:
+            label = (
+                QCoreApplication.translate(translate, option.label) if translate else option.label
+            )
+            combo.addItem(label, option.id)
+        index = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+        if index < 0:
+            self._apply_filters()  # the chosen option is gone
+
+    def set_event_filter(self, event_id: uuid.UUID) -> None:
+        index = self.event_filter.findData(str(event_id))
+        if index < 0:
+            self.event_filter.addItem(_tr("(event)"), str(event_id))
+            index = self.event_filter.count() - 1
+        self.event_filter.setCurrentIndex(index)
+
+    def _query_from_filters(self, base: ListQuery | None = None) -> ListQuery:
+        def ident(combo: QComboBox) -> uuid.UUID | None:
+            data = combo.currentData()
+            return uuid.UUID(data) if data else None
+
+        query = base or ListQuery(self.kind)
+        return replace(
+            query,
+            text=self.text_filter.text().strip(),
+            owner_id=ident(self.owner_filter),
+            tag_id=ident(self.tag_filter),
+            status=self.status_filter.currentData() if self.kind == "leads" else None,
+            stage_id=ident(self.stage_filter) if self.kind == "deals" else None,
+            event_id=ident(self.event_filter) if self.kind != "companies" else None,
+        )
+
+    def _apply_filters(self) -> None:
+        self._filter_timer.stop()
+        self.model.set_query(self._query_from_filters(self.model.query))
+
+    # ---- columns and layout ----------------------------------------------------------------
+
+    def _on_header_context_menu(self, pos: QPoint) -> None:
+        self.column_menu().popup(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def column_menu(self) -> QMenu:
+        """The column chooser: one checkable entry per column."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        menu.setObjectName("columnChooser")
+        shown = [c for c in range(self.model.columnCount()) if not header.isSectionHidden(c)]
+        for column in range(self.model.columnCount()):
+            action = menu.addAction(str(self.model.headerData(column, Qt.Orientation.Horizontal)))
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            # The last visible column cannot be hidden: a list with no columns is lost.
+            action.setEnabled(not (len(shown) == 1 and column in shown))
+            action.toggled.connect(
+                lambda checked, column=column: self.set_column_visible(column, checked)
+            )
+        menu.addSeparator()
+        menu.addAction(_tr("Reset columns"), self.reset_columns)
+        return menu
+
+    def set_column_visible(self, column: int, visible: bool) -> None:
+        self.table.horizontalHeader().setSectionHidden(column, not visible)
+        self.save_layout()
+
+    def reset_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        for column in range(self.model.columnCount()):
+            header.setSectionHidden(column, False)
+            header.moveSection(header.visualIndex(column), column)
+            header.resizeSection(column, header.defaultSectionSize())
+        self.save_layout()
+
+    def _key(self, name: str) -> str:
+        return f"lists/{self.kind}/{name}"
+
+    def _save_later(self) -> None:
+        self._layout_timer.start()
+
+    def save_layout(self) -> None:
+        self._settings.setValue(self._key("header"), self.table.horizontalHeader().saveState())
+        self._settings.setValue(self._key("splitter"), self.splitter.saveState())
+
+    def _restore_layout(self) -> None:
+        header = self.table.horizontalHeader()
+        state = self._settings.value(self._key("header"))
+        if state is not None:
+            header.restoreState(state)
+        splitter = self._settings.value(self._key("splitter"))
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([620, 420])
+        # Sorting is an SQL ORDER BY: give the model the sort the header remembers.
+        column = header.sortIndicatorSection()
+        if 0 <= column < self.model.columnCount():
+            self.model.sort(column, header.sortIndicatorOrder())
+        else:
+            header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+
+    # ---- records ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.model.reload()
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Reload what this page shows if the change touches it."""
+        if getattr(changes, self.kind):
+            self.model.reload()
+            record_id = self.form.record_id
+            if record_id is not None and not self.form.is_dirty() and not self.form.is_saving():
+                self.form.load(record_id)  # linked records or names may have changed
+        if changes.tags or changes.users or changes.events or changes.pipelines:
+            self.refresh_options()
+
+    def current_id(self) -> uuid.UUID | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_id(rows[0].row()) if rows else None
+
+    def new_record(self) -> None:
+        if not self._confirm_discard():
+            return
+        self.table.clearSelection()
+        self.form.new_record()
+
+    def show_record(self, record_id: uuid.UUID) -> None:
+        """Open a record in the form and select its row if the list has it loaded."""
+        if self.form.record_id != record_id and not self._confirm_discard():
+            return
+        self.form.load(record_id)
+        self._select_row_of(record_id)
+
+    def _select_row_of(self, record_id: uuid.UUID) -> None:
+        row = self.model.row_of(record_id)
+        if row is None:
+            self._pending_open = record_id
+            return
+        self._pending_open = None
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        self.table.selectRow(row)
+        selection.blockSignals(False)
+        self.table.scrollTo(self.model.index(row, 0))
+
+    def _on_model_data_changed(self, *_args: Any) -> None:
+        if self._pending_open is not None:
+            self._select_row_of(self._pending_open)
+
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        record_id = self.current_id()
+        if record_id is None or record_id == self.form.record_id:
+            return
+        if not self._confirm_discard():
+            return
+        self._pending_open = None
+        self.form.load(record_id)
+
+    def _confirm_discard(self) -> bool:
+        if not self.form.is_dirty():
+            return True
+        return self._prompts.ask_yes_no(
+            self,
+            _tr("Unsaved changes"),
+            _tr("The record you are editing has unsaved changes. Discard them?"),
+        )
+
+    def _on_form_saved(self, changes: Changes) -> None:
+        self.changes_made.emit(changes)
+        record_id = self.form.record_id
+        if record_id is not None:
+            self._pending_open = record_id

@@ -1,0 +1,413 @@
+"""The main window: a sidebar of pages, menus, a toolbar and a status bar.
+
+Every mutation's Changes comes back here and goes to each page once
+(`apply_changes`), and each page reloads only if it shows that kind of record.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from crm_desktop.models.database import Database
+from crm_desktop.services.changes import Changes
+from crm_desktop.services.listing import KINDS, Kind
+from crm_desktop.services.records import (
+    RecordNotFoundError,
+    UndoToken,
+    delete_record,
+    undo_delete,
+)
+from crm_desktop.views.dialogs import Prompts, QtPrompts
+from crm_desktop.views.list_page import ListPage
+from crm_desktop.views.worker import run_in_background
+
+
+def _attempt_delete(sessions: object, kind: Kind, record_id: uuid.UUID) -> object:
+    try:
+        return delete_record(sessions, kind, record_id)  # type: ignore[arg-type]
+    except RecordNotFoundError as exc:
+        return exc
+
+
+class MainWindow(QMainWindow):
+    changes_applied = Signal(object)  # Changes, after every page has had it
+    deleted = Signal(object)  # UndoToken
+    UNDO_OFFER_MS = 15000
+
+    def __init__(
+        self,
+        db: Database,
+        prompts: Prompts | None = None,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.db = db
+        self.prompts: Prompts = prompts or QtPrompts()
+        self.settings = settings or QSettings()
+        self.setWindowTitle(self.tr("crm-desktop"))
+        self._undo_stack: list[UndoToken] = []
+        self._search_handler: Callable[[], None] | None = None
+        self._page_keys: list[str] = []
+        self._page_actions: list[QAction] = []
+        self.pages: dict[str, QWidget] = {}
+        self.list_pages: dict[Kind, ListPage] = {}
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setMaximumWidth(180)
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.currentRowChanged.connect(self._on_sidebar_current_row_changed)
+        self.stack = QStackedWidget()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([150, 1100])
+        self.setCentralWidget(splitter)
+
+        titles = {
+            "leads": self.tr("Leads"),
+            "contacts": self.tr("Contacts"),
+            "companies": self.tr("Companies"),
+            "deals": self.tr("Deals"),
+        }
+        for kind in KINDS:
+            page = ListPage(kind, db.sessions, self.settings, self.prompts)
+            page.changes_made.connect(self.apply_changes)
+            page.open_requested.connect(self.show_record)
+            page.event_requested.connect(self._on_page_event_requested)
+            page.count_changed.connect(lambda count, kind=kind: self._on_count_changed(kind, count))
+            page.load_failed.connect(self._on_load_failed)
+            page.form.dirty_changed.connect(lambda _d: self._update_actions())
+            self.list_pages[kind] = page
+            self.add_page(kind, titles[kind], page)
+
+        self._build_actions()
+        self._build_status_bar()
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        self.sidebar.setCurrentRow(0)
+
+    # ---- public API ------------------------------------------------------------------------
+
+    def add_page(self, key: str, title: str, widget: QWidget) -> None:
+        """Add a page (e.g. card entry) to the sidebar."""
+        if key in self.pages:
+            raise ValueError(f"a page '{key}' exists already")
+        self.pages[key] = widget
+        self._page_keys.append(key)
+        item = QListWidgetItem(title)
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        self.sidebar.addItem(item)
+        self.stack.addWidget(widget)
+        shortcut_number = len(self._page_keys)
+        if shortcut_number <= 9:
+            action = QAction(title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{shortcut_number}"))
+            action.triggered.connect(lambda: self.show_page(key))
+            self.addAction(action)
+            self._page_actions.append(action)
+            if hasattr(self, "view_menu"):
+                self.view_menu.addAction(action)
+
+    def show_page(self, key: str) -> None:
+        self.sidebar.setCurrentRow(self._page_keys.index(key))
+
+    def current_key(self) -> str:
+        row = self.sidebar.currentRow()
+        return self._page_keys[row] if 0 <= row < len(self._page_keys) else ""
+
+    def current_list_page(self) -> ListPage | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, ListPage) else None
+
+    def show_record(self, kind: str, record_id: uuid.UUID) -> None:
+        """Select the page of `kind` and open the record in its form."""
+        page = self.list_pages[kind]  # type: ignore[index]
+        self.show_page(kind)
+        page.show_record(record_id)
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Tell every page what changed; each reloads only what it shows."""
+        for page in self.list_pages.values():
+            page.apply_changes(changes)
+        for widget in self.pages.values():
+            if not isinstance(widget, ListPage) and hasattr(widget, "apply_changes"):
+                widget.apply_changes(changes)
+        self.changes_applied.emit(changes)
+
+    def set_search_handler(self, handler: Callable[[], None]) -> None:
+        """Wire Ctrl+K to the global search (enabled only once there is one)."""
+        self._search_handler = handler
+        self.search_action.setEnabled(True)
+
+    # ---- actions ---------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        def action(
+            text: str,
+            shortcut: QKeySequence | QKeySequence.StandardKey | str,
+            slot: Callable[[], object],
+            window_wide: bool = True,
+        ) -> QAction:
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(slot)
+            if window_wide:
+                self.addAction(act)
+            return act
+
+        self.new_action = action(self.tr("&New"), QKeySequence.StandardKey.New, self.new_record)
+        self.new_action.setToolTip(self.tr("New record (Ctrl+N)"))
+        self.save_action = action(self.tr("&Save"), QKeySequence.StandardKey.Save, self.save)
+        # Del deletes a record only when a list has focus: in a text field it deletes text.
+        self.delete_action = action(
+            self.tr("&Delete"), QKeySequence("Del"), self.delete_current, window_wide=False
+        )
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_action = action(
+            self.tr("&Undo delete"), QKeySequence.StandardKey.Undo, self.undo_last_delete
+        )
+        self.search_action = action(self.tr("&Search…"), QKeySequence("Ctrl+K"), self._search)
+        self.search_action.setEnabled(False)
+        self.reload_action = action(
+            self.tr("&Reload"), QKeySequence.StandardKey.Refresh, self.reload
+        )
+        quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+
+        for page in self.list_pages.values():
+            page.table.addAction(self.delete_action)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu(self.tr("&File"))
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.save_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        edit_menu = menu.addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.delete_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.search_action)
+        self.view_menu = menu.addMenu(self.tr("&View"))
+        self.view_menu.addAction(self.reload_action)
+        self.view_menu.addSeparator()
+        for act in self._page_actions:
+            self.view_menu.addAction(act)
+        help_menu = menu.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.tr("&About crm-desktop"), self._about)
+
+        toolbar = QToolBar(self.tr("Main"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for act in (
+            self.new_action,
+            self.save_action,
+            self.delete_action,
+            self.undo_action,
+            self.search_action,
+        ):
+            toolbar.addAction(act)
+        self.addToolBar(toolbar)
+        self._update_actions()
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.db_label = QLabel(self.db.describe())
+        self.db_label.setObjectName("dbLabel")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.undo_label = QLabel()
+        self.undo_label.setObjectName("undoLabel")
+        self.undo_label.hide()
+        self.undo_button = QPushButton(self.tr("Undo (Ctrl+Z)"))
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.setFlat(True)
+        self.undo_button.clicked.connect(self.undo_last_delete)
+        self.undo_button.hide()
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.setInterval(self.UNDO_OFFER_MS)
+        self._undo_timer.timeout.connect(self._on_undo_timer_timeout)
+        bar.addWidget(self.undo_label)
+        bar.addWidget(self.undo_button)
+        bar.addPermanentWidget(self.count_label)
+        bar.addPermanentWidget(self.db_label)
+
+    def _update_actions(self) -> None:
+        page = self.current_list_page()
+        self.new_action.setEnabled(page is not None)
+        self.save_action.setEnabled(page is not None and page.form.is_dirty())
+        self.delete_action.setEnabled(page is not None)
+        self.undo_action.setEnabled(bool(self._undo_stack))
+
+    # ---- slots -----------------------------------------------------------------------------
+
+    def new_record(self) -> None:
+        page = self.current_list_page()
+        if page is not None:
+            page.new_record()
+
+    def save(self) -> None:
+        page = self.current_list_page()
+        if page is not None:
+            page.form.save()
+
+    def reload(self) -> None:
+        self.apply_changes(Changes.everything())
+
+    def delete_current(self) -> None:
+        page = self.current_list_page()
+        if page is None:
+            return
+        record_id = page.current_id() or page.form.record_id
+        if record_id is None:
+            self.statusBar().showMessage(self.tr("Select a record to delete."), 4000)
+            return
+        kind = page.kind
+        run_in_background(
+            _attempt_delete,
+            parent=QApplication.instance(),
+            on_done=lambda result: self._on_deleted(kind, result),
+            on_error=self._on_load_failed,
+            sessions=self.db.sessions,
+            kind=kind,
+            record_id=record_id,
+        )
+
+    def _on_deleted(self, kind: Kind, result: object) -> None:
+        if isinstance(result, RecordNotFoundError):
+            self.statusBar().showMessage(self.tr("That record was already deleted."), 4000)
+            self.apply_changes(Changes(**{kind: True}))
+            return
+        token = result.token  # type: ignore[attr-defined]
+        self._undo_stack.append(token)
+        del self._undo_stack[:-20]
+        page = self.list_pages[kind]
+        if page.form.record_id == token.id:
+            page.form.clear()
+        self.statusBar().clearMessage()
+        self.undo_label.setText(self.tr("Deleted “%1”.").replace("%1", token.label))
+        self.undo_label.show()
+        self.undo_button.show()
+        self._undo_timer.start()
+        self._update_actions()
+        self.apply_changes(result.changes)  # type: ignore[attr-defined]
+        self.deleted.emit(token)
+
+    def undo_last_delete(self) -> None:
+        if not self._undo_stack:
+            return
+        token = self._undo_stack.pop()
+        self._update_actions()
+        self._hide_undo_offer()
+        run_in_background(
+            self._attempt_undo,
+            parent=QApplication.instance(),
+            on_done=lambda result: self._on_undone(token, result),
+            on_error=self._on_load_failed,
+            token=token,
+        )
+
+    def _attempt_undo(self, token: UndoToken) -> Changes | None:
+        try:
+            return undo_delete(self.db.sessions, token)
+        except RecordNotFoundError:
+            return None
+
+    def _on_undone(self, token: UndoToken, changes: Changes | None) -> None:
+        if changes is None:
+            self.statusBar().showMessage(
+                self.tr("“%1” cannot be restored any more.").replace("%1", token.label), 5000
+            )
+            return
+        self.statusBar().showMessage(self.tr("Restored “%1”.").replace("%1", token.label), 5000)
+        self.apply_changes(changes)
+        self.show_record(token.kind, token.id)
+
+    def _on_undo_timer_timeout(self) -> None:
+        self._hide_undo_offer()
+
+    def _hide_undo_offer(self) -> None:
+        self._undo_timer.stop()
+        self.undo_label.hide()
+        self.undo_button.hide()
+
+    def _search(self) -> None:
+        if self._search_handler is not None:
+            self._search_handler()
+
+    def _on_sidebar_current_row_changed(self, row: int) -> None:
+        if 0 <= row < self.stack.count():
+            self.stack.setCurrentIndex(row)
+        page = self.current_list_page()
+        if page is not None:
+            self._show_count(page.model.rowCount() if page.model.count_known else None)
+        else:
+            self.count_label.clear()
+        if hasattr(self, "new_action"):
+            self._update_actions()
+
+    def _on_count_changed(self, kind: Kind, count: int) -> None:
+        if self.current_list_page() is self.list_pages[kind]:
+            self._show_count(count)
+
+    def _show_count(self, count: int | None) -> None:
+        if count is None:
+            self.count_label.setText(self.tr("counting…"))
+        else:
+            self.count_label.setText(self.tr("%n record(s)", "", count))
+
+    def _on_page_event_requested(self, event_id: uuid.UUID) -> None:
+        self.show_page("leads")
+        self.list_pages["leads"].set_event_filter(event_id)
+
+    def _on_load_failed(self, message: str, *_rest: object) -> None:
+        self.statusBar().showMessage(self.tr("Database error: %1").replace("%1", message), 10000)
+
+    def _about(self) -> None:
+        from crm_desktop import __version__
+
+        self.prompts.show_info(
+            self,
+            self.tr("About crm-desktop"),
+            self.tr("crm-desktop %1\nA desktop CRM for small sales teams.").replace(
+                "%1", __version__
+            ),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        dirty = [p for p in self.list_pages.values() if p.form.is_dirty()]
+        if dirty and not self.prompts.ask_yes_no(
+            self,
+            self.tr("Unsaved changes"),
+            self.tr("Some records have unsaved changes. Quit anyway?"),
+        ):
+            event.ignore()
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        for page in self.list_pages.values():
+            page.save_layout()
+        self.settings.sync()
+        super().closeEvent(event)
