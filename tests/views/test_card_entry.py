@@ -114,14 +114,33 @@ def test_typing_cards_with_the_keyboard_only(
     assert page.event_combo.currentText() == "Canton Fair 2026"
     assert page.cards_entered == 1 and "1" in page.counter_label.text()
 
+    # Name and company only: one Tab and Enter.
+    kb.extra_keys = 0
     kb.type("王小明")
     kb.key(Qt.Key.Key_Tab)
     kb.type("华为技术有限公司")
     with qtbot.waitSignal(page.lead_saved):
         kb.key(Qt.Key.Key_Return)
+    assert kb.extra_keys == 2
     first, second = _leads(sqlite_db)
     assert second.person_name == "王小明" and second.event_id == first.event_id
     assert page.cards_entered == 2
+
+    # A full card with a note: five Tabs and Enter.
+    kb.extra_keys = 0
+    for text in ("Jean Dupont", "Société Générale", "Directeur", "+33 6 12 34 56 78", "jd@sg.fr"):
+        kb.type(text)
+        kb.key(Qt.Key.Key_Tab)
+    kb.type("Wants a demo in May")
+    with qtbot.waitSignal(page.lead_saved):
+        kb.key(Qt.Key.Key_Return)
+    assert kb.extra_keys == 6
+    third = _leads(sqlite_db)[2]
+    assert (third.company_name, third.title, third.notes) == (
+        "Société Générale",
+        "Directeur",
+        "Wants a demo in May",
+    )
     qtbot.waitUntil(lambda: page.event_combo.count() == 1)  # the new event is now in the list
 
 
@@ -213,3 +232,12 @@ def test_fill_from_card_then_enter_saves(
 def test_splitting_lists() -> None:
     assert split_phones("030/1234567; +49 171 2345678,") == ["030/1234567", "+49 171 2345678"]
     assert split_emails("a@x.com; b@y.com c@z.com") == ["a@x.com", "b@y.com", "c@z.com"]
+
+
+def test_alt_mnemonics_jump_to_fields(page: CardEntryPage, qtbot: QtBot) -> None:
+    page.name_edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.name_edit)
+    qtbot.keyClick(page.name_edit, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is page.email_edit
+    qtbot.keyClick(page.email_edit, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is page.event_combo
