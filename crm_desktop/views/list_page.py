@@ -29,7 +29,7 @@ from crm_desktop.services.changes import Changes
 from crm_desktop.services.listing import FilterOptions, Kind, ListQuery, Option, filter_options
 from crm_desktop.views.dialogs import Prompts, QtPrompts
 from crm_desktop.views.forms import form_for
-from crm_desktop.views.table_model import RecordTableModel
+from crm_desktop.views.table_model import RecordTableModel, status_text
 from crm_desktop.views.worker import run_in_background
 
 
@@ -175,19 +175,17 @@ class ListPage(QWidget):
     def _on_options_loaded(self, options: FilterOptions) -> None:
         self._fill(self.owner_filter, options.owners)
         self._fill(self.tag_filter, options.tags)
-        self._fill(self.status_filter, options.statuses, translate="LeadStatus")
+        self._fill(self.status_filter, options.statuses, statuses=True)
         self._fill(self.stage_filter, options.stages)
         self._fill(self.event_filter, options.events)
 
-    def _fill(self, combo: QComboBox, options: tuple[Option, ...], translate: str = "") -> None:
+    def _fill(self, combo: QComboBox, options: tuple[Option, ...], statuses: bool = False) -> None:
         current = combo.currentData()
         combo.blockSignals(True)
         while combo.count() > 1:
             combo.removeItem(1)
         for option in options:
-            label = (
-                QCoreApplication.translate(translate, option.label) if translate else option.label
-            )
+            label = status_text(option.id) if statuses else option.label
             combo.addItem(label, option.id)
         index = combo.findData(current) if current is not None else 0
         combo.setCurrentIndex(max(index, 0))

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setMaximumWidth(180)
         self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setStyleSheet("QListWidget#sidebar::item { padding: 6px 8px; }")
         self.sidebar.currentRowChanged.connect(self._on_sidebar_current_row_changed)
         self.stack = QStackedWidget()
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -306,6 +307,8 @@ class MainWindow(QMainWindow):
         del self._undo_stack[:-20]
         page = self.list_pages[kind]
         if page.form.record_id == token.id:
+            # The row below moves up into the selection; a cleared form must not look like it.
+            page.table.clearSelection()
             page.form.clear()
         self.statusBar().clearMessage()
         self.undo_label.setText(self.tr("Deleted “%1”.").replace("%1", token.label))

@@ -79,6 +79,18 @@ def _task_owner() -> QObject | None:
     return QCoreApplication.instance()
 
 
+def status_text(status: str) -> str:
+    """A lead status as users read it ("qualified" -> "Qualified"), translated."""
+    texts = {
+        "new": QCoreApplication.translate("LeadStatus", "New"),
+        "contacted": QCoreApplication.translate("LeadStatus", "Contacted"),
+        "qualified": QCoreApplication.translate("LeadStatus", "Qualified"),
+        "disqualified": QCoreApplication.translate("LeadStatus", "Disqualified"),
+        "converted": QCoreApplication.translate("LeadStatus", "Converted"),
+    }
+    return texts.get(status, status)
+
+
 def display_text(value: Any) -> str:
     """A list cell's text: dates in ISO form, amounts with two decimals, times local."""
     if value is None:
@@ -228,7 +240,7 @@ class RecordTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return text or None
         if self._columns[column].key == "status":
-            return QCoreApplication.translate("LeadStatus", text)
+            return status_text(text)
         return text
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -83,6 +83,10 @@ _LABELS = (
     tr("Probability %"),
     tr("Expected close"),
     tr("Lost reason"),
+    tr("New lead"),
+    tr("New contact"),
+    tr("New company"),
+    tr("New deal"),
 )
 
 
@@ -137,6 +141,7 @@ class RecordForm(QWidget):
         self._options: FormOptions | None = None
         self._build()
         self._set_enabled(False)
+        self.heading.setText(tr("No record selected"))
         self.refresh_options()
 
     # ---- layout ----------------------------------------------------------------------------
@@ -307,7 +312,7 @@ class RecordForm(QWidget):
         self._generation += 1
         self._detail = None
         self._baseline = None
-        self.heading.setText("")
+        self.heading.setText(tr("No record selected"))
         for editor in self.editors.values():
             editor.set_value(None)
         self.methods.set_methods([])

@@ -123,7 +123,9 @@ class ChoiceEditor(FieldEditor):
         for option in options:
             text = option.label
             if self.spec.type == "status":
-                text = QCoreApplication.translate("LeadStatus", option.label)
+                from crm_desktop.views.table_model import status_text
+
+                text = status_text(option.id)
             self.combo.addItem(text, option.id)
         self.combo.blockSignals(False)
         self._select(current)
