@@ -138,7 +138,24 @@ def search(sessions: sessionmaker[Session], text: str, limit: int = 50) -> list[
                 if _has_short_terms(candidate, query):
                     found.setdefault(candidate.id, candidate)
         ranked = sorted(found.values(), key=lambda c: _sort_key(c, query))
-        return _hits(session, ranked, query, limit)
+        return _hits(session, _diversify(ranked, limit), query, limit)
+
+
+def _diversify(ranked: Sequence[_Candidate], limit: int) -> list[tuple[int, _Candidate]]:
+    """Candidates in the order to take them, with their rank: at most half the list
+    for one kind first, then the rest. Fifty companies named "Wagner …" must not
+    hide every person named Wagner."""
+    cap = max(1, limit // 2)
+    taken: list[tuple[int, _Candidate]] = []
+    spill: list[tuple[int, _Candidate]] = []
+    per_kind: dict[str, int] = {}
+    for position, candidate in enumerate(ranked):
+        if per_kind.get(candidate.kind, 0) < cap:
+            per_kind[candidate.kind] = per_kind.get(candidate.kind, 0) + 1
+            taken.append((position, candidate))
+        else:
+            spill.append((position, candidate))
+    return taken + spill
 
 
 def _prefix_stage(connection: Connection, prefix: str, limit: int) -> list[_Candidate]:
@@ -218,28 +235,32 @@ def _sort_key(candidate: _Candidate, query: Query) -> tuple[int, int, str]:
 
 
 def _hits(
-    session: Session, ranked: Sequence[_Candidate], query: Query, limit: int
+    session: Session, ordered: Sequence[tuple[int, _Candidate]], query: Query, limit: int
 ) -> list[SearchHit]:
-    """Titles and subtitles read fresh from the records; deleted ones drop out here too."""
-    chosen = list(ranked[: limit + 10])  # a few spare in case some were deleted meanwhile
+    """Titles and subtitles read fresh from the records; deleted ones drop out here too.
+
+    `ordered` is the order to take candidates in, each with its rank; the hits
+    come back in rank order.
+    """
+    chosen = list(ordered[: limit + 10])  # a few spare in case some were deleted meanwhile
     by_kind: dict[str, list[uuid.UUID]] = {}
-    for candidate in chosen:
+    for _, candidate in chosen:
         by_kind.setdefault(candidate.kind, []).append(candidate.id)
-    methods = _methods(session, [c.id for c in chosen])
+    methods = _methods(session, [c.id for _, c in chosen])
     lines: dict[uuid.UUID, tuple[str, list[str]]] = {}
     for kind, ids in by_kind.items():
         lines.update(_LOADERS[kind](session, ids))
-    hits = []
-    for candidate in chosen:
+    hits: list[tuple[int, SearchHit]] = []
+    for position, candidate in chosen:
         if candidate.id not in lines:
             continue
         title, parts = lines[candidate.id]
         method = _best_method(methods.get(candidate.id, []), query)
         subtitle = " · ".join(part for part in (*parts, method) if part)
-        hits.append(SearchHit(candidate.kind, candidate.id, title, subtitle))
+        hits.append((position, SearchHit(candidate.kind, candidate.id, title, subtitle)))
         if len(hits) == limit:
             break
-    return hits
+    return [hit for _, hit in sorted(hits, key=lambda item: item[0])]
 
 
 _Lines = dict[uuid.UUID, tuple[str, list[str]]]

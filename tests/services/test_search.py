@@ -281,3 +281,27 @@ def test_parse_query_recognises_phone_numbers() -> None:
     assert name is not None and name.terms == ("Anna", "Müller") and not name.phone
     wide = parse_query("ＡＢＣ１２３")
     assert wide is not None and wide.text == "ABC123"
+
+
+def test_one_kind_does_not_crowd_out_the_others(db: Database) -> None:
+    now = datetime.now(UTC)
+    with db.sessions.begin() as session:
+        session.execute(
+            insert(Company.__table__),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "name": f"Wagner Werke {n:02d}",
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+                for n in range(40)
+            ],
+        )
+    _bulk_contacts(db, [{"id": uuid.uuid4(), "full_name": f"Max Wagner {n}"} for n in range(5)])
+    reindex_all(db.sessions)
+    hits = search(db.sessions, "wagner", limit=20)
+    kinds = [hit.kind for hit in hits]
+    assert kinds == ["company"] * 15 + ["contact"] * 5  # rank order kept: prefix before word
+    assert hits[0].title == "Wagner Werke 00"
