@@ -62,6 +62,7 @@ class ListPage(QWidget):
         self._settings = settings
         self._prompts: Prompts = prompts or QtPrompts()
         self._pending_open: uuid.UUID | None = None
+        self._own_changes: Changes | None = None
         self._build_filters()
         self.model = RecordTableModel(sessions, self._query_from_filters(), parent=self)
         self.model.count_changed.connect(self.count_changed)
@@ -292,9 +293,8 @@ class ListPage(QWidget):
         """Reload what this page shows if the change touches it."""
         if getattr(changes, self.kind):
             self.model.reload()
-            record_id = self.form.record_id
-            if record_id is not None and not self.form.is_dirty() and not self.form.is_saving():
-                self.form.load(record_id)  # linked records or names may have changed
+            if changes is not self._own_changes:
+                self.form.refresh()  # linked records or names may have changed elsewhere
         if changes.tags or changes.users or changes.events or changes.pipelines:
             self.refresh_options()
 
@@ -350,7 +350,8 @@ class ListPage(QWidget):
         )
 
     def _on_form_saved(self, changes: Changes) -> None:
+        if self.form.record_id is not None:
+            self._pending_open = self.form.record_id  # select its row once the list has it
+        self._own_changes = changes  # the form shows the saved record already
         self.changes_made.emit(changes)
-        record_id = self.form.record_id
-        if record_id is not None:
-            self._pending_open = record_id
+        self._own_changes = None

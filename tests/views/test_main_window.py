@@ -243,3 +243,24 @@ def test_close_with_unsaved_changes_asks(qtbot, sqlite_db: Database, settings: Q
     assert prompts.questions
     page.form.revert()
     assert window.close()
+
+
+def test_saving_a_company_refreshes_an_open_contact(
+    qtbot, sqlite_db: Database, settings: QSettings
+) -> None:
+    acme = save_record(sqlite_db.sessions, "companies", None, None, {"name": "Acme"}).detail.id
+    anna = save_record(
+        sqlite_db.sessions, "contacts", None, None, {"full_name": "Anna", "company_id": acme}
+    ).detail.id
+    window = _window(qtbot, sqlite_db, settings)
+    contacts = window.list_pages["contacts"]
+    with qtbot.waitSignal(contacts.form.loaded):
+        window.show_record("contacts", anna)
+    companies = window.list_pages["companies"]
+    with qtbot.waitSignal(companies.form.loaded):
+        window.show_record("companies", acme)
+    companies.form.editors["name"].edit.setText("Acme Holding")
+    with qtbot.waitSignal(contacts.form.loaded):  # the contact form re-reads its company's name
+        window.save()
+    assert contacts.form.editors["company_id"].state() == "Acme Holding"
+    assert window.current_key() == "companies"

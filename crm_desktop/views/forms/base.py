@@ -282,12 +282,20 @@ class RecordForm(QWidget):
 
     def load(self, record_id: uuid.UUID) -> None:
         """Show a saved record (read in the background)."""
+        self._load(record_id, refresh=False)
+
+    def refresh(self) -> None:
+        """Re-read the record shown, unless the user is editing it meanwhile."""
+        if self.record_id is not None and not self.is_dirty() and not self._saving:
+            self._load(self.record_id, refresh=True)
+
+    def _load(self, record_id: uuid.UUID, refresh: bool) -> None:
         self._generation += 1
         generation = self._generation
         run_in_background(
             _attempt,
             parent=QCoreApplication.instance(),
-            on_done=lambda result: self._on_loaded(generation, result),
+            on_done=lambda result: self._on_loaded(generation, result, refresh=refresh),
             on_error=self._on_background_error,
             call=load_record,
             sessions=self._sessions,
@@ -433,9 +441,13 @@ class RecordForm(QWidget):
         if first is not None:
             self.editors[first].widget.setFocus()
 
-    def _on_loaded(self, generation: int, result: Any, focus: bool = False) -> None:
+    def _on_loaded(
+        self, generation: int, result: Any, focus: bool = False, refresh: bool = False
+    ) -> None:
         if generation != self._generation:
             return  # the user moved on to another record meanwhile
+        if refresh and (self.is_dirty() or self._saving):
+            return  # never overwrite what the user typed since the refresh started
         if isinstance(result, RecordNotFoundError):
             self.clear()
             self._prompts.show_error(
