@@ -27,7 +27,15 @@ from PySide6.QtCore import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm_desktop.services.listing import ListQuery, ListRow, columns, count_rows, fetch_page
+from crm_desktop.services.listing import (
+    Cursor,
+    ListQuery,
+    ListRow,
+    columns,
+    count_rows,
+    fetch_page,
+    keyset_supported,
+)
 from crm_desktop.views.worker import run_in_background
 
 log = logging.getLogger(__name__)
@@ -136,6 +144,8 @@ class RecordTableModel(QAbstractTableModel):
         self._wanted: list[int] = []
         self._count_pending = False
         self._request_count()
+        # Counting a million rows takes a while; the first page shows meanwhile.
+        self._want(0)
 
     # ---- public API ----------------------------------------------------------------------
 
@@ -292,12 +302,32 @@ class RecordTableModel(QAbstractTableModel):
                 q=self._query,
                 offset=number * self._page_size,
                 limit=self._page_size,
+                cursor=self._cursor_for(number),
             )
+
+    def _cursor_for(self, number: int) -> Cursor | None:
+        """Seek from a fresh neighbouring page when there is one: deep OFFSETs are slow."""
+        if not keyset_supported(self._query):
+            return None
+        before = self._pages.get(number - 1)
+        if before is not None and before[0] == self._generation:
+            rows = before[1]
+            if len(rows) == self._page_size:
+                return Cursor(rows[-1].values[0], rows[-1].id, forward=True)
+        after = self._pages.get(number + 1)
+        if after is not None and after[0] == self._generation and after[1]:
+            first = after[1][0]
+            return Cursor(first.values[0], first.id, forward=False)
+        return None
 
     def _on_page_loaded(self, key: tuple[int, int], rows: list[ListRow]) -> None:
         self._in_flight.discard(key)
         generation, number = key
         if generation == self._generation:
+            if number == 0 and not self._count_known and len(rows) > self._count:
+                self.beginInsertRows(QModelIndex(), self._count, len(rows) - 1)
+                self._count = len(rows)  # provisional, until the count arrives
+                self.endInsertRows()
             self._pages[number] = (generation, rows)
             self._pages.move_to_end(number)
             while len(self._pages) > self.MAX_CACHED_PAGES:

@@ -25,6 +25,7 @@ from crm_desktop.models import (
 )
 from crm_desktop.models.database import Database
 from crm_desktop.services.listing import (
+    Cursor,
     ListQuery,
     columns,
     count_rows,
@@ -199,3 +200,24 @@ def test_default_sort_uses_the_name_index(db: Database) -> None:
             conn.execute(text("SET enable_seqscan = off"))
         plan = "\n".join(str(r) for r in conn.execute(text(prefix + str(compiled))))
     assert "ix_contact_full_name" in plan, plan
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_keyset_pages_match_offset_pages(db: Database, descending: bool) -> None:
+    me = _me(db)
+    with db.sessions.begin() as s:
+        s.add_all(Company(name=f"Name {i % 4}", owner_id=me) for i in range(23))
+        s.add(Company(name="Gone", deleted_at=utcnow()))
+    q = ListQuery("companies", descending=descending)
+    pages = [fetch_page(db.sessions, q, offset, 5) for offset in range(0, 25, 5)]
+    assert [len(p) for p in pages] == [5, 5, 5, 5, 3]
+    for number in range(1, 5):
+        last = pages[number - 1][-1]
+        after = fetch_page(db.sessions, q, 0, 5, Cursor(last.values[0], last.id))
+        assert after == pages[number]
+    for number in range(0, 4):
+        first = pages[number + 1][0]
+        before = fetch_page(db.sessions, q, 0, 5, Cursor(first.values[0], first.id, forward=False))
+        assert before == pages[number]
+    with pytest.raises(ValueError):
+        fetch_page(db.sessions, ListQuery("companies", sort_key="city"), 0, 5, Cursor("x", me))

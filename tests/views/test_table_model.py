@@ -55,15 +55,26 @@ def test_pages_load_on_demand(qtbot, sqlite_db: Database) -> None:
     model = _model(qtbot, sqlite_db)
     assert model.rowCount() == 1000
     assert model.columnCount() == 6
-    assert model.loaded_row_count() == 0  # the count alone reads no rows
+    _settle(qtbot, model)
+    assert model.loaded_row_count() == 50  # the first page, shown while counting
     assert _text(model, 510) == PLACEHOLDER
     with qtbot.waitSignal(model.dataChanged):
         pass
     _settle(qtbot, model)
     assert _text(model, 510) == "Company 00510"
-    assert model.loaded_row_count() == 50  # only the page of row 510
+    assert model.loaded_row_count() == 100  # only the first page and the one of row 510
     assert model.data(model.index(510, 0), ID_ROLE) == str(model.row_id(510))
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Name"
+
+
+def test_first_page_shows_before_the_count(qtbot, sqlite_db: Database) -> None:
+    _add_companies(sqlite_db, 120)
+    model = RecordTableModel(sqlite_db.sessions, ListQuery("companies"), page_size=50)
+    qtbot.waitUntil(lambda: model.rowCount() > 0)
+    assert model.rowCount() in (50, 120)  # the first page's rows, then the full count
+    assert _text(model, 0) == "Company 00000"
+    qtbot.waitUntil(lambda: model.count_known)
+    assert model.rowCount() == 120
 
 
 def test_sort_is_an_sql_order_by(qtbot, sqlite_db: Database) -> None:
@@ -142,3 +153,34 @@ def test_qtmodeltester(qtbot, qtmodeltester, sqlite_db: Database) -> None:
     qtmodeltester.check(model, force_py=True)
     assert model.rowCount(model.index(0, 0)) == 0
     assert model.data(QModelIndex()) is None
+
+
+def test_next_pages_seek_from_their_neighbour(qtbot, sqlite_db: Database, monkeypatch) -> None:
+    import crm_desktop.views.table_model as table_model
+
+    calls: list[object] = []
+    real = table_model.fetch_page
+
+    def spy(**kwargs):
+        calls.append(kwargs["cursor"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(table_model, "fetch_page", lambda **kw: spy(**kw))
+    _add_companies(sqlite_db, 200)
+    model = _model(qtbot, sqlite_db)
+    for row in (0, 50, 150, 100):  # a page down, a jump, then the page between
+        _text(model, row)
+        _settle(qtbot, model)
+    assert [_text(model, row) for row in (0, 50, 99, 100, 149, 150, 199)] == [
+        f"Company {i:05d}" for i in (0, 50, 99, 100, 149, 150, 199)
+    ]
+    assert calls[0] is None  # the first page: nothing to seek from
+    assert calls[1] is not None and calls[1].forward
+    assert calls[2] is None  # row 150: page 3 has no loaded neighbour
+    assert calls[3] is not None
+    model.sort(2, Qt.SortOrder.AscendingOrder)  # by city: no seeking, plain OFFSET
+    _text(model, 0)
+    _settle(qtbot, model)
+    _text(model, 60)
+    _settle(qtbot, model)
+    assert calls[-1] is None
