@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QItemSelection, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -64,7 +65,10 @@ class ListPage(QWidget):
         self._pending_open: uuid.UUID | None = None
         self._own_changes: Changes | None = None
         self._build_filters()
-        self.model = RecordTableModel(sessions, self._query_from_filters(), parent=self)
+        # Started when the page is first shown: hidden pages read nothing at start-up.
+        self.model = RecordTableModel(
+            sessions, self._query_from_filters(), parent=self, autostart=False
+        )
         self.model.count_changed.connect(self.count_changed)
         self.model.load_failed.connect(self.load_failed)
         self.model.dataChanged.connect(self._on_model_data_changed)
@@ -84,7 +88,7 @@ class ListPage(QWidget):
         layout.addLayout(self._filter_bar)
         layout.addWidget(self.splitter, 1)
         self._restore_layout()
-        self.refresh_options()
+        self._load_filter_options()  # the form loads its own options
 
     # ---- building --------------------------------------------------------------------------
 
@@ -163,7 +167,16 @@ class ListPage(QWidget):
 
     # ---- filters and options ---------------------------------------------------------------
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.model.start()
+
     def refresh_options(self) -> None:
+        """Re-read the choices of the filters and the form (after tags, users... changed)."""
+        self._load_filter_options()
+        self.form.refresh_options()
+
+    def _load_filter_options(self) -> None:
         run_in_background(
             filter_options,
             parent=QCoreApplication.instance(),
@@ -171,7 +184,6 @@ class ListPage(QWidget):
             on_error=lambda message, _tb: self.load_failed.emit(message),
             sessions=self._sessions,
         )
-        self.form.refresh_options()
 
     def _on_options_loaded(self, options: FilterOptions) -> None:
         self._fill(self.owner_filter, options.owners)

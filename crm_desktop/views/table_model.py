@@ -129,6 +129,7 @@ class RecordTableModel(QAbstractTableModel):
         query: ListQuery,
         page_size: int = 200,
         parent: QObject | None = None,
+        autostart: bool = True,
     ):
         super().__init__(parent)
         self._sessions = sessions
@@ -143,11 +144,24 @@ class RecordTableModel(QAbstractTableModel):
         self._in_flight: set[tuple[int, int]] = set()
         self._wanted: list[int] = []
         self._count_pending = False
+        self._started = False
+        if autostart:
+            self.start()
+
+    # ---- public API ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin loading (a page not shown yet need not read anything)."""
+        if self._started:
+            return
+        self._started = True
         self._request_count()
         # Counting a million rows takes a while; the first page shows meanwhile.
         self._want(0)
 
-    # ---- public API ----------------------------------------------------------------------
+    @property
+    def started(self) -> bool:
+        return self._started
 
     @property
     def query(self) -> ListQuery:
@@ -176,6 +190,8 @@ class RecordTableModel(QAbstractTableModel):
         """Fetch the count and the visible pages again; old rows stay until replaced."""
         self._generation += 1
         self._wanted.clear()
+        if not self._started:
+            return  # start() loads the query as it is then
         self._request_count()
         self._touch_all()
 

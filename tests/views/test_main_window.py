@@ -51,7 +51,10 @@ def _window(qtbot, db: Database, settings: QSettings, prompts=None) -> MainWindo
 
 def _settle(qtbot, window: MainWindow) -> None:
     qtbot.waitUntil(
-        lambda: all(p.model.count_known and not p.model.busy for p in window.list_pages.values())
+        lambda: all(
+            not p.model.started or (p.model.count_known and not p.model.busy)
+            for p in window.list_pages.values()
+        )
     )
 
 
@@ -78,6 +81,7 @@ def test_window_shows_pages_and_status(qtbot, sqlite_db: Database, settings: QSe
     assert titles == ["Leads", "Contacts", "Companies", "Deals"]
     assert window.findChild(QLabel, "dbLabel").text() == sqlite_db.describe()
     window.show_page("contacts")
+    _settle(qtbot, window)
     assert window.count_label.text() == "2 record(s)"
     assert window.list_pages["contacts"].model.data(
         window.list_pages["contacts"].model.index(0, 0)
@@ -190,6 +194,9 @@ def test_changes_reload_only_affected_pages(
 def test_filters_narrow_the_list(qtbot, sqlite_db: Database, settings: QSettings) -> None:
     _add_contacts(sqlite_db, "Anna", "Bob", "Annette")
     window = _window(qtbot, sqlite_db, settings)
+    assert not window.list_pages["deals"].model.started  # hidden pages read nothing
+    window.show_page("contacts")
+    _settle(qtbot, window)
     page = window.list_pages["contacts"]
     with qtbot.waitSignal(page.count_changed) as counted:
         page.text_filter.setText("ann")
@@ -210,6 +217,7 @@ def test_column_layout_and_sort_are_remembered(
     assert page.model.query.descending
     window.close()
     again = _window(qtbot, sqlite_db, settings)
+    again.show_page("contacts")
     page = again.list_pages["contacts"]
     assert page.table.horizontalHeader().isSectionHidden(2)
     assert page.model.query.sort_key == "name" and page.model.query.descending
