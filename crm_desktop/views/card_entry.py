@@ -123,7 +123,9 @@ class CardEntryPage(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self._on_debounce_timeout)
+        self._card_extras: CardData | None = None  # card fields the form has no box for
         self._build()
+        self.event_combo.setFocus(Qt.FocusReason.OtherFocusReason)
         self.reload_choices()
 
     # ------------------------------------------------------------------ layout
@@ -302,6 +304,7 @@ class CardEntryPage(QWidget):
 
     def current_input(self) -> LeadInput:
         event_text = self.event_combo.currentText().strip()
+        extras = self._card_extras or CardData()
         return LeadInput(
             person_name=self.name_edit.text(),
             company_name=self.company_edit.text(),
@@ -312,6 +315,13 @@ class CardEntryPage(QWidget):
             event_id=self._event_id_for(event_text) if event_text else None,
             source_id=self.source_combo.currentData(),
             owner_id=self.owner_combo.currentData(),
+            faxes=extras.faxes,
+            websites=extras.websites,
+            street=extras.street,
+            city=extras.city,
+            region=extras.region,
+            postal_code=extras.postal_code,
+            country=extras.country,
         )
 
     def save(self) -> None:
@@ -382,6 +392,7 @@ class CardEntryPage(QWidget):
         """Empty the card fields (the event, source and owner stay) and start again at Name."""
         for edit in self._card_edits():
             edit.clear()
+        self._card_extras = None
         self.status_label.clear()
         self._debounce.stop()
         self._generation += 1  # results of a check still running are now stale
@@ -396,8 +407,23 @@ class CardEntryPage(QWidget):
         self.phones_edit.setText("; ".join(card.all_phones))
         self.email_edit.setText("; ".join(card.emails))
         self.note_edit.setText(" ".join(card.note.split()))
+        self._card_extras = card
+        extras = [
+            text
+            for text, present in (
+                (self.tr("fax"), card.faxes),
+                (self.tr("website"), card.websites),
+                (self.tr("address"), card.street or card.city or card.country),
+            )
+            if present
+        ]
+        message = self.tr("Check the card and press Enter to save it.")
+        if extras:
+            message += " " + self.tr("Saved with it from the card: {fields}.").format(
+                fields=", ".join(extras)
+            )
         self.status_label.setStyleSheet("")
-        self.status_label.setText(self.tr("Check the card and press Enter to save it."))
+        self.status_label.setText(message)
         self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self._debounce.start()
 

@@ -219,14 +219,26 @@ def test_fill_from_card_then_enter_saves(
             phones=("+1 415 555 0101",),
             emails=("jane@acme.com",),
             note="From the QR code",
+            websites=("https://acme.com",),
+            city="San Francisco",
         )
     )
+    assert "website, address" in page.status_label.text()
     assert page.phones_edit.text() == "+1 415 555 0100; +1 415 555 0101"
     assert QApplication.focusWidget() is page.name_edit
     with qtbot.waitSignal(page.lead_saved):
         qtbot.keyClick(page.name_edit, Qt.Key.Key_Return)
     [lead] = _leads(sqlite_db)
     assert (lead.person_name, lead.notes, lead.event_id) == ("Jane Doe", "From the QR code", None)
+    assert lead.city == "San Francisco"
+    with sqlite_db.sessions() as session:
+        kinds = sorted(
+            session.scalars(select(ContactMethod.kind).where(ContactMethod.lead_id == lead.id))
+        )
+    assert kinds == ["email", "phone", "phone", "website"]  # US numbers may be either kind
+    page.fill_from_card(CardData(full_name="Next", city="Paris"))
+    page.clear_card()
+    assert page.current_input().city == ""
 
 
 def test_splitting_lists() -> None:
