@@ -278,12 +278,17 @@ def keyset_supported(q: ListQuery) -> bool:
 
 
 def page_ids_statement(
-    q: ListQuery, offset: int, limit: int, cursor: Cursor | None = None
+    q: ListQuery,
+    offset: int,
+    limit: int,
+    cursor: Cursor | None = None,
+    from_end: bool = False,
 ) -> Select[Any]:
     """The ids of one page (public so benchmarks can EXPLAIN it).
 
     With a cursor the page is found by seeking from that row, and `offset` is
-    ignored; a backward cursor returns the rows in reverse list order.
+    ignored; a backward cursor returns the rows in reverse list order, and so
+    does `from_end`, which counts `offset` from the end of the list.
     """
     entity = ENTITIES[q.kind]
     spec = _sort_spec(q)
@@ -292,7 +297,7 @@ def page_ids_statement(
     for name in spec.joins:
         stmt = _join(stmt, entity, name)
     stmt = _filtered(q, stmt)
-    descending = q.descending
+    descending = q.descending != from_end
     if cursor is not None:
         if not keyset_supported(q):
             raise ValueError(f"no keyset paging when sorting by {q.sort_key!r}")
@@ -315,17 +320,25 @@ def fetch_page(
     offset: int,
     limit: int,
     cursor: Cursor | None = None,
+    total: int | None = None,
 ) -> list[ListRow]:
     """Rows offset..offset+limit of the list, each with its values in column order.
 
     Given a cursor (a neighbouring row), the same rows are found by seeking,
-    which stays fast at any depth where a large OFFSET does not.
+    which stays fast at any depth where a large OFFSET does not. Given the
+    list's `total`, a page in the second half is read backwards from the end,
+    so no OFFSET skips more than half the list.
     """
     entity = ENTITIES[q.kind]
     specs = _specs(q.kind)
+    from_end = cursor is None and total is not None and offset > total // 2
+    if from_end:
+        assert total is not None
+        end = min(offset + limit, total)
+        offset, limit = total - end, max(end - offset, 0)
     with sessions() as session:
-        ids = list(session.scalars(page_ids_statement(q, offset, limit, cursor)))
-        if cursor is not None and not cursor.forward:
+        ids = list(session.scalars(page_ids_statement(q, offset, limit, cursor, from_end)))
+        if from_end or (cursor is not None and not cursor.forward):
             ids.reverse()
         if not ids:
             return []

@@ -319,6 +319,7 @@ class RecordTableModel(QAbstractTableModel):
                 offset=number * self._page_size,
                 limit=self._page_size,
                 cursor=self._cursor_for(number),
+                total=self._count if self._count_known else None,
             )
 
     def _cursor_for(self, number: int) -> Cursor | None:

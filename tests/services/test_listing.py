@@ -219,5 +219,8 @@ def test_keyset_pages_match_offset_pages(db: Database, descending: bool) -> None
         first = pages[number + 1][0]
         before = fetch_page(db.sessions, q, 0, 5, Cursor(first.values[0], first.id, forward=False))
         assert before == pages[number]
+    for number in range(5):  # read from the end when the count is known
+        assert fetch_page(db.sessions, q, number * 5, 5, total=23) == pages[number]
+    assert fetch_page(db.sessions, q, 25, 5, total=23) == []
     with pytest.raises(ValueError):
         fetch_page(db.sessions, ListQuery("companies", sort_key="city"), 0, 5, Cursor("x", me))
