@@ -253,8 +253,10 @@ class RecordTableModel(QAbstractTableModel):
         ):
             return None
         item = self._row(index.row())
-        if item is None:
-            return PLACEHOLDER if role == Qt.ItemDataRole.DisplayRole else None
+        if item is None:  # its page is on the way
+            if role == Qt.ItemDataRole.DisplayRole:
+                return PLACEHOLDER if column == 0 else ""
+            return None
         if role == ID_ROLE:
             return str(item.id)
         if role == VERSION_ROLE:

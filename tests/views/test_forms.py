@@ -61,6 +61,8 @@ def test_contact_form_edits_and_formats_phones(qtbot, sqlite_db: Database) -> No
     contact = _contact(sqlite_db)
     form = ContactForm(sqlite_db.sessions, FakePrompts())
     qtbot.addWidget(form)
+    assert form.heading.text() == "No record selected"
+    assert not form.save_button.isEnabled() and not form.revert_button.isEnabled()
     _open(qtbot, form, contact)
     assert form.heading.text() == "王小明"
     assert form.editors["company_id"].state() == "Acme GmbH"

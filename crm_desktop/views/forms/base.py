@@ -142,6 +142,7 @@ class RecordForm(QWidget):
         self._build()
         self._set_enabled(False)
         self.heading.setText(tr("No record selected"))
+        self._update_dirty()
         self.refresh_options()
 
     # ---- layout ----------------------------------------------------------------------------
