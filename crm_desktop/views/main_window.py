@@ -380,7 +380,7 @@ class MainWindow(QMainWindow):
         if count is None:
             self.count_label.setText(self.tr("counting…"))
         else:
-            self.count_label.setText(self.tr("%n record(s)", "", count))
+            self.count_label.setText(self.tr("%Ln record(s)", "", count))
 
     def _on_page_event_requested(self, event_id: uuid.UUID) -> None:
         self.show_page("leads")
