@@ -305,3 +305,9 @@ def test_one_kind_does_not_crowd_out_the_others(db: Database) -> None:
     kinds = [hit.kind for hit in hits]
     assert kinds == ["company"] * 15 + ["contact"] * 5  # rank order kept: prefix before word
     assert hits[0].title == "Wagner Werke 00"
+
+
+def test_several_short_terms_narrow_a_name_prefix(db: Database, crm: dict[str, uuid.UUID]) -> None:
+    assert _found(db, "王 小明") == [("contact", crm["xiaoming"])]
+    assert _found(db, "王伟 华为") == [("contact", crm["wangwei"])]
+    assert _found(db, "王伟 ab") == []
