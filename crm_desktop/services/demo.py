@@ -9,34 +9,24 @@ through the ORM first; every bulk row fills the Entity columns itself.
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import random
 import threading
 import time
-import unicodedata
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm_desktop.models import (
-    Contact,
-    Event,
-    LeadSource,
-    LeadStatus,
-    MethodKind,
-    Pipeline,
-    Stage,
-    Tag,
-    User,
+from crm_desktop.models import Contact
+from crm_desktop.services.demo_bulk import (
+    WRITE_ORDER,
+    BulkWriter,
+    analyze,
+    drop_indexes,
+    write_rows,
 )
-from crm_desktop.services import demo_pools as pools
-from crm_desktop.services.demo_pools import City, Country, PhonePlan
+from crm_desktop.services.demo_generator import Company, DemoGenerator
 from crm_desktop.services.search import ReindexCancelledError, reindex_all
 
 Progress = Callable[[float, str], None]
@@ -46,98 +36,6 @@ _INSERT_SHARE = 0.7  # of the progress bar: inserting rows
 _DATA_SHARE = 0.8  # then indexes; the rest is ANALYZE and the search index
 BULK_INDEXES_FROM = 20_000  # contacts; into an empty database, indexes are built after the rows
 _SQLITE_CACHE_KB = 1_048_576  # 1 GB page cache while writing, so the B-trees stay in memory
-
-_ENTITY = ("id", "created_at", "updated_at", "version", "deleted_at")
-_ADDRESS = ("street", "city", "region", "postal_code", "country")
-COMPANY_COLS = (*_ENTITY, "name", "website", "domain", "industry", "notes", "owner_id", *_ADDRESS)
-CONTACT_COLS = (
-    *_ENTITY,
-    "full_name",
-    "given_name",
-    "family_name",
-    "phonetic_name",
-    "title",
-    "company_id",
-    "birthday",
-    "notes",
-    "source_id",
-    "event_id",
-    "owner_id",
-    *_ADDRESS,
-)
-LEAD_COLS = (
-    *_ENTITY,
-    "person_name",
-    "company_name",
-    "title",
-    "event_id",
-    "source_id",
-    "status",
-    "notes",
-    "converted_at",
-    "converted_company_id",
-    "converted_contact_id",
-    "owner_id",
-    *_ADDRESS,
-)
-METHOD_COLS = (
-    *_ENTITY,
-    "kind",
-    "label",
-    "value",
-    "normalized",
-    "position",
-    "lead_id",
-    "contact_id",
-    "company_id",
-)
-DEAL_COLS = (
-    *_ENTITY,
-    "title",
-    "company_id",
-    "contact_id",
-    "amount",
-    "currency",
-    "pipeline_id",
-    "stage_id",
-    "probability",
-    "expected_close",
-    "stage_entered_at",
-    "source_id",
-    "event_id",
-    "lead_id",
-    "lost_reason",
-    "closed_at",
-    "notes",
-    "owner_id",
-)
-TAGGING_COLS = (*_ENTITY, "tag_id", "lead_id", "contact_id", "company_id", "deal_id")
-
-# Stage name -> weight; unknown (renamed) stages get weight 10.
-_STAGE_WEIGHTS = {
-    "Qualification": 20,
-    "Needs analysis": 15,
-    "Proposal": 15,
-    "Negotiation": 10,
-    "Won": 22,
-    "Lost": 18,
-}
-_OPEN_LEAD_STATUSES = (
-    (LeadStatus.NEW.value, 30),
-    (LeadStatus.CONTACTED.value, 25),
-    (LeadStatus.QUALIFIED.value, 15),
-    (LeadStatus.DISQUALIFIED.value, 10),
-)
-_FOLD = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "'": "", " ": ""}
-)
-
-
-class CancelToken:
-    """What `cancel` needs: a threading.Event or anything with is_set()."""
-
-    def is_set(self) -> bool:  # pragma: no cover - protocol only
-        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -183,766 +81,6 @@ def existing_contacts(sessions: sessionmaker[Session]) -> int:
     return int(count or 0)
 
 
-@functools.lru_cache(maxsize=4096)
-def ascii_fold(text: str) -> str:
-    """'Jürgen Groß' -> 'jurgen gross' style for e-mail addresses and domains."""
-    text = text.translate(_FOLD)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if c.isascii() and (c.isalnum() or c in "-.")).lower()
-
-
-@dataclass(frozen=True)
-class _Company:
-    id: str
-    name: str
-    short: str
-    domain: str
-    country: Country
-    city: City
-    street: str
-    owner: str
-
-
-@dataclass(frozen=True)
-class _Person:
-    full: str
-    given: str | None
-    family: str | None
-    phonetic: str | None
-    mail_given: str
-    mail_family: str
-    culture: str
-
-
-def phone_number(rng: random.Random, plan: PhonePlan, country: Country) -> tuple[str, str]:
-    """A number valid in `country`: (the value as a person would type it, its E.164 form)."""
-    area = rng.choice(plan.areas)
-    rest = plan.national_len - len(area) - 1
-    national = area + rng.choice(plan.first_digits) + f"{rng.randrange(10**rest):0{rest}d}"
-    parts, pos = [], 0
-    for size in plan.groups:
-        parts.append(national[pos : pos + size])
-        pos += size
-    e164 = f"+{country.calling_code}{national}"
-    if country.code == "CN" and rng.random() < 0.6:
-        # Chinese numbers are often typed the national way; the default region is CN.
-        if plan.kind == "mobile":
-            return (" ".join(parts) if rng.random() < 0.6 else national), e164
-        return f"0{parts[0]}-{''.join(parts[1:])}", e164
-    sep = "-" if country.code == "US" and rng.random() < 0.5 else " "
-    return f"+{country.calling_code} " + sep.join(parts), e164
-
-
-class _Writer:
-    """Rows straight to the driver: sqlite3 executemany, or psycopg COPY on PostgreSQL."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.sqlite = conn.dialect.name == "sqlite"
-        self._raw: Any = conn.connection.driver_connection
-
-    def ts(self, moment: dt.datetime) -> str:
-        """A UTC timestamp in the form SQLAlchemy itself stores (naive text on SQLite)."""
-        naive = moment.astimezone(dt.UTC).replace(tzinfo=None)
-        stamp = naive.isoformat(" ", "microseconds")
-        return stamp if self.sqlite else stamp + "+00:00"
-
-    def money(self, amount: Decimal) -> object:
-        return float(amount) if self.sqlite else amount
-
-    def write(self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        names = ", ".join(columns)
-        if self.sqlite:
-            marks = ", ".join("?" * len(columns))
-            self._raw.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
-            return
-        with (
-            self._raw.cursor() as cursor,
-            cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-
-
-_ID_RANDOM = random.Random()  # seeded from os.urandom; ids never follow the demo's seed
-_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
-_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
-
-
-def _uid() -> str:
-    """A random (version 4) UUID as 32 hex digits, the form SQLAlchemy stores; 3x uuid4()."""
-    return f"{(_ID_RANDOM.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET:032x}"
-
-
-class _Generator:
-    """Holds the lookups and the random source; each method builds rows for one table."""
-
-    def __init__(self, session: Session, writer: _Writer, rng: random.Random) -> None:
-        self.w = writer
-        self.rng = rng
-        self.now = dt.datetime.now(dt.UTC)
-        self.today = self.now.date()
-        self.start = self.now - dt.timedelta(days=730)
-        self.span = (self.now - self.start).total_seconds()
-        self.report: dict[str, int] = {}
-        self._setup(session)
-        weights = [c.weight for c in pools.COUNTRIES]
-        self.country_pick = [
-            c for c, w in zip(pools.COUNTRIES, weights, strict=True) for _ in range(w)
-        ]
-        self.used_domains: set[str] = set()
-        self.cycle: dict[str, int] = {}
-
-    # ---- reference data through the ORM -------------------------------------------------
-
-    def _setup(self, session: Session) -> None:
-        existing = {u.email: u for u in session.scalars(select(User)) if u.email}
-        users_made = 0
-        team: list[tuple[User, str]] = []
-        for name, role, email in pools.DEMO_USERS:
-            user = existing.get(email)
-            if user is None:
-                user = User(name=name, role=role, email=email)
-                session.add(user)
-                users_made += 1
-            team.append((user, role))
-        local = session.scalar(select(User).where(User.is_local.is_(True)).limit(1))
-        tags_by_name = {t.name: t for t in session.scalars(select(Tag))}
-        tags_made = 0
-        for name, color in pools.TAGS:
-            if name not in tags_by_name:
-                tags_by_name[name] = Tag(name=name, color=color)
-                session.add(tags_by_name[name])
-                tags_made += 1
-        session.flush()
-        manager = next((u for u, role in team if role == "manager"), None)
-        events = self._events(session, manager.id if manager else None)
-        session.flush()
-        self.report.update(users=users_made, tags=tags_made)
-        # Reps own most records; the manager and the local user a share each.
-        owners = [u.id.hex for u, role in team for _ in range(1 if role == "manager" else 4)]
-        if local is not None:
-            owners += [local.id.hex] * 3
-        self.owners = owners
-        self.tags = [tags_by_name[name].id.hex for name, _ in pools.TAGS]
-        self.past_events = [
-            (e.id.hex, e.starts_on or self.today)
-            for e in events
-            if (e.starts_on or self.today) <= self.today
-        ]
-        sources = {s.name: s.id.hex for s in session.scalars(select(LeadSource))}
-        self.sources: list[str | None] = [*sources.values()] or [None]
-        self.trade_show = sources.get("Trade show", self.sources[0])
-        pipeline = session.scalar(
-            select(Pipeline).order_by(Pipeline.is_default.desc(), Pipeline.position).limit(1)
-        )
-        if pipeline is None:
-            raise ValueError("the database has no sales pipeline")
-        self.pipeline = pipeline.id.hex
-        self.stages = list(
-            session.scalars(
-                select(Stage)
-                .where(Stage.pipeline_id == pipeline.id, Stage.deleted_at.is_(None))
-                .order_by(Stage.position)
-            )
-        )
-        self.stage_weights = [_STAGE_WEIGHTS.get(s.name, 10) for s in self.stages]
-
-    def _events(self, session: Session, manager: uuid.UUID | None) -> list[Event]:
-        known = {
-            e.name: e for e in session.scalars(select(Event).where(Event.deleted_at.is_(None)))
-        }
-        made = 0
-        result: list[Event] = []
-        horizon = self.today + dt.timedelta(days=120)
-        for year in range(self.today.year - 2, self.today.year + 2):
-            for show in pools.SHOWS:
-                if show.every_other_year and year % 2:
-                    continue
-                starts = dt.date(year, show.month, show.day)
-                if not self.start.date() <= starts <= horizon:
-                    continue
-                name = f"{show.name} {year}"
-                event = known.get(name)
-                if event is None:
-                    event = Event(
-                        name=name,
-                        starts_on=starts,
-                        ends_on=starts + dt.timedelta(days=show.days - 1),
-                        place=show.place,
-                        cost=Decimal(show.cost + self.rng.randrange(0, 40) * 500),
-                        currency=show.currency,
-                        owner_id=manager,
-                    )
-                    session.add(event)
-                    made += 1
-                result.append(event)
-        self.report["events"] = made
-        return result
-
-    # ---- small helpers ------------------------------------------------------------------
-
-    def when(self, after: dt.datetime | None = None) -> dt.datetime:
-        """A moment in the last two years (after `after` when given)."""
-        if after is None:
-            return self.start + dt.timedelta(seconds=self.rng.random() * self.span)
-        room = max((self.now - after).total_seconds(), 0.0)
-        return after + dt.timedelta(seconds=self.rng.random() * room)
-
-    def cycled(self, key: str, options: list[Any], weights: list[int]) -> Any:
-        """Round-robin for the first few picks, so even a tiny demo has every value."""
-        seen = self.cycle.get(key, 0)
-        self.cycle[key] = seen + 1
-        if seen < len(options):
-            return options[seen]
-        return self.rng.choices(options, weights)[0]
-
-    def phone(self, plan: PhonePlan, country: Country) -> tuple[str, str]:
-        return phone_number(self.rng, plan, country)
-
-    def person(self, culture: str) -> _Person:
-        rng = self.rng
-        if culture == "zh":
-            family, family_py = rng.choice(pools.CN_FAMILY)
-            given, given_py = rng.choice(pools.CN_GIVEN)
-            return _Person(
-                full=family + given,
-                given=given,
-                family=family,
-                phonetic=f"{family_py} {given_py}",
-                # Pinyin ü is written v in addresses: 吕 Lü -> lv.
-                mail_given=ascii_fold(given_py.replace("ü", "v")),
-                mail_family=ascii_fold(family_py.replace("ü", "v")),
-                culture=culture,
-            )
-        givens, families = pools.WESTERN_NAMES[culture]
-        given = rng.choice(givens)
-        family = rng.choice(families)
-        return _Person(
-            full=f"{given} {family}",
-            given=given,
-            family=family,
-            phonetic=None,
-            mail_given=ascii_fold(given),
-            mail_family=ascii_fold(family),
-            culture=culture,
-        )
-
-    def email(self, person: _Person, domain: str) -> str:
-        g, f = person.mail_given, person.mail_family
-        pattern = self.rng.randrange(4)
-        if pattern == 0:
-            local = f"{g}.{f}"
-        elif pattern == 1:
-            local = f"{g[0]}.{f}" if person.culture != "zh" else f"{f}{g}"
-        elif pattern == 2:
-            local = f"{f}.{g}" if person.culture == "zh" else f"{g}{f[0]}"
-        else:
-            local = f"{g}_{f}"
-        return f"{local}@{domain}"
-
-    def culture_at(self, country: Country) -> str:
-        roll = self.rng.random()
-        if country.culture == "zh":
-            return "zh" if roll < 0.95 else self.rng.choice(("en", "de"))
-        if roll < 0.1:
-            return "zh"
-        if country.culture == "de" and roll < 0.2:
-            return "en"
-        return country.culture
-
-    def method(
-        self,
-        made: dt.datetime | str,
-        kind: str,
-        label: str | None,
-        value: str,
-        normalized: str | None,
-        position: int,
-        lead: str | None = None,
-        contact: str | None = None,
-        company: str | None = None,
-    ) -> tuple[Any, ...]:
-        stamp = made if isinstance(made, str) else self.w.ts(made)
-        return (
-            _uid(),
-            stamp,
-            stamp,
-            1,
-            None,
-            kind,
-            label,
-            value,
-            normalized,
-            position,
-            lead,
-            contact,
-            company,
-        )
-
-    def tagging(
-        self,
-        made: str,
-        lead: str | None = None,
-        contact: str | None = None,
-        company: str | None = None,
-        deal: str | None = None,
-    ) -> tuple[Any, ...]:
-        return (
-            _uid(),
-            made,
-            made,
-            1,
-            None,
-            self.rng.choice(self.tags),
-            lead,
-            contact,
-            company,
-            deal,
-        )
-
-    # ---- companies ----------------------------------------------------------------------
-
-    def postal(self, country: Country, city: City) -> str:
-        rng = self.rng
-        if country.code == "GB":
-            letters = "".join(rng.choice("ABDEFGHJLNPQRSTUWXYZ") for _ in range(2))
-            return f"{city.postal_prefix}{rng.randint(1, 20)} {rng.randint(1, 9)}{letters}"
-        width = {"CN": 6, "DE": 5, "US": 5, "FR": 5, "ES": 5}[country.code]
-        tail = width - len(city.postal_prefix)
-        low = 1 if country.code in ("FR", "ES") else 0
-        return city.postal_prefix + f"{rng.randint(low, min(20, 10**tail - 1)):0{tail}d}"
-
-    def street(self, country: Country) -> str:
-        return self.rng.choice(pools.STREETS[country.code]).format(n=self.rng.randint(1, 300))
-
-    def company_identity(self, country: Country, city: City) -> tuple[str, str, str, str]:
-        """(legal name, short name, domain slug, industry) of a plausible company."""
-        rng = self.rng
-        industry = rng.choice(pools.INDUSTRIES)
-        if country.culture == "zh":
-            core, core_py = rng.choice(pools.CN_COMPANY_CORES)
-            town = city.name + ("市" if rng.random() < 0.5 else "")
-            name = f"{town}{core}{industry[1]}{rng.choice(pools.CN_COMPANY_SUFFIXES)}"
-            return name, core + industry[1], f"{core_py}-{industry[5]}", industry[0]
-        lang = country.culture
-        word = {"de": industry[2], "fr": industry[3], "es": industry[4]}.get(
-            lang, industry[0].title()
-        )
-        if rng.random() < 0.4:
-            base = rng.choice(pools.WESTERN_NAMES[lang][1])
-        else:
-            base = rng.choice(pools.WESTERN_COMPANY_CORES[lang])
-        short = f"{base} {word}"
-        if lang in ("fr", "es") and rng.random() < 0.3:
-            short = f"{'Groupe' if lang == 'fr' else 'Grupo'} {short}"
-        name = f"{short} {rng.choice(pools.WESTERN_COMPANY_FORMS[country.code])}"
-        return name, short, f"{ascii_fold(base)}-{industry[5]}", industry[0]
-
-    def unique_domain(self, slug: str, country: Country) -> str:
-        tld = self.rng.choice(country.tlds)
-        domain = slug + tld
-        n = 1
-        while domain in self.used_domains:
-            n += 1
-            domain = f"{slug}{n}{tld}"
-        self.used_domains.add(domain)
-        return domain
-
-    def companies(self, count: int) -> tuple[list[_Company], dict[str, list[tuple[Any, ...]]]]:
-        rng = self.rng
-        made: list[_Company] = []
-        rows: list[tuple[Any, ...]] = []
-        methods: list[tuple[Any, ...]] = []
-        taggings: list[tuple[Any, ...]] = []
-        for _ in range(count):
-            country = rng.choice(self.country_pick)
-            city = rng.choice(country.cities)
-            name, short, slug, industry = self.company_identity(country, city)
-            domain = self.unique_domain(slug, country)
-            company = _Company(
-                _uid(),
-                name,
-                short,
-                domain,
-                country,
-                city,
-                self.street(country),
-                rng.choice(self.owners),
-            )
-            made.append(company)
-            created = self.when()
-            stamp = self.w.ts(created)
-            updated = stamp if rng.random() < 0.7 else self.w.ts(self.when(created))
-            notes = rng.choice(pools.NOTES[country.culture]) if rng.random() < 0.1 else None
-            rows.append(
-                (
-                    company.id,
-                    stamp,
-                    updated,
-                    1,
-                    None,
-                    name,
-                    f"https://www.{domain}" if rng.random() < 0.85 else None,
-                    domain,
-                    industry,
-                    notes,
-                    company.owner,
-                    company.street,
-                    city.name,
-                    city.region,
-                    self.postal(country, city),
-                    country.name,
-                )
-            )
-            position = 0
-            if rng.random() < 0.9:
-                value, e164 = self.phone(city.landline, country)
-                methods.append(
-                    self.method(
-                        stamp, MethodKind.PHONE, "main", value, e164, position, company=company.id
-                    )
-                )
-                position += 1
-            if rng.random() < 0.5:
-                mail = f"{rng.choice(('info', 'sales', 'contact'))}@{domain}"
-                methods.append(
-                    self.method(
-                        stamp, MethodKind.EMAIL, "work", mail, mail, position, company=company.id
-                    )
-                )
-                position += 1
-            if country.code in ("CN", "DE") and rng.random() < 0.15:
-                value, e164 = self.phone(city.landline, country)
-                methods.append(
-                    self.method(
-                        stamp, MethodKind.FAX, "fax", value, e164, position, company=company.id
-                    )
-                )
-            if rng.random() < 0.15:
-                taggings.append(self.tagging(stamp, company=company.id))
-        return made, {"company": rows, "contact_method": methods, "tagging": taggings}
-
-    # ---- contacts, with the leads they came from and their deals -------------------------
-
-    def met_at_event(self) -> tuple[str | None, dt.datetime | None]:
-        """An event in the past and a moment in the days after it, or (None, None)."""
-        if not self.past_events:
-            return None, None
-        event_id, starts = self.rng.choice(self.past_events)
-        moment = dt.datetime.combine(starts, dt.time(9), dt.UTC)
-        moment += dt.timedelta(seconds=self.rng.random() * 20 * 86400)
-        return event_id, min(max(moment, self.start), self.now)
-
-    def person_methods(
-        self,
-        person: _Person,
-        country: Country,
-        city: City,
-        domain: str | None,
-        stamp: str,
-        owner_key: dict[str, str],
-    ) -> list[tuple[str, str, str, str]]:
-        """(kind, label, value, normalized) rows for a person's e-mails, phones and IM."""
-        rng = self.rng
-        out: list[tuple[str, str, str, str]] = []
-        if domain and rng.random() < 0.95:
-            mail = self.email(person, domain)
-            out.append((MethodKind.EMAIL, "work", mail, mail))
-        mobile: tuple[str, str] | None = None
-        if rng.random() < 0.8:
-            mobile = self.phone(country.mobile, country)
-            out.append((MethodKind.MOBILE, "mobile", *mobile))
-        if rng.random() < 0.4:
-            out.append((MethodKind.PHONE, "work", *self.phone(city.landline, country)))
-        if rng.random() < 0.1:
-            free = rng.choice(country.free_mail)
-            if free == "qq.com":
-                mail = f"{rng.randrange(10_000_000, 3_999_999_999)}@qq.com"
-            else:
-                mail = f"{person.mail_given}{person.mail_family}{rng.randrange(1, 99)}@{free}"
-            out.append((MethodKind.EMAIL, "personal", mail, mail))
-        if person.culture == "zh" and rng.random() < 0.35:
-            handle = f"{person.mail_family}{person.mail_given}{rng.randrange(1, 9999)}"
-            if rng.random() < 0.3:
-                handle = "wxid_" + "".join(rng.choices("abcdefghijkmnpqrstuvwxyz0123456789", k=12))
-            out.append((MethodKind.WECHAT, "WeChat", handle, handle.casefold()))
-        elif mobile and country.code in ("ES", "FR", "GB") and rng.random() < 0.15:
-            out.append((MethodKind.WHATSAPP, "WhatsApp", *mobile))
-        if rng.random() < 0.03:
-            out.append((MethodKind.FAX, "fax", *self.phone(city.landline, country)))
-        return out
-
-    def chunk(
-        self, companies: list[_Company], count: int, lead_count: int, deal_count: int
-    ) -> dict[str, list[tuple[Any, ...]]]:
-        rng = self.rng
-        w = self.w
-        contacts: list[tuple[Any, ...]] = []
-        methods: list[tuple[Any, ...]] = []
-        taggings: list[tuple[Any, ...]] = []
-        people: list[
-            tuple[
-                str,
-                _Company,
-                dt.datetime,
-                str,
-                str | None,
-                str | None,
-                _Person,
-                str | None,
-                list[tuple[str, str, str, str]],
-            ]
-        ] = []
-        for _ in range(count):
-            company = rng.choice(companies)
-            country, city = company.country, company.city
-            person = self.person(self.culture_at(country))
-            event_id, created = self.met_at_event() if rng.random() < 0.4 else (None, None)
-            if created is None:
-                created = self.when()
-                source = rng.choice(self.sources) if rng.random() < 0.7 else None
-            else:
-                source = self.trade_show
-            stamp = w.ts(created)
-            updated = stamp if rng.random() < 0.7 else w.ts(self.when(created))
-            owner = company.owner if rng.random() < 0.7 else rng.choice(self.owners)
-            contact_id = _uid()
-            given, family = person.given, person.family
-            if person.culture == "zh" and rng.random() < 0.1:
-                given = family = None  # typed as one name, parts never filled in
-            title = rng.choice(pools.TITLES[person.culture]) if rng.random() < 0.9 else None
-            birthday = (
-                dt.date(rng.randint(1960, 2000), rng.randint(1, 12), rng.randint(1, 28))
-                if rng.random() < 0.3
-                else None
-            )
-            notes = rng.choice(pools.NOTES[person.culture]) if rng.random() < 0.15 else None
-            contacts.append(
-                (
-                    contact_id,
-                    stamp,
-                    updated,
-                    1,
-                    None,
-                    person.full,
-                    given,
-                    family,
-                    person.phonetic,
-                    title,
-                    company.id,
-                    birthday,
-                    notes,
-                    source,
-                    event_id,
-                    owner,
-                    self.street(country) if rng.random() < 0.3 else None,
-                    city.name,
-                    city.region,
-                    None,
-                    country.name,
-                )
-            )
-            own = self.person_methods(person, country, city, company.domain, stamp, {})
-            for position, (kind, label, value, normalized) in enumerate(own):
-                methods.append(
-                    self.method(stamp, kind, label, value, normalized, position, contact=contact_id)
-                )
-            if rng.random() < 0.08:
-                taggings.append(self.tagging(stamp, contact=contact_id))
-            people.append(
-                (contact_id, company, created, owner, event_id, source, person, title, own)
-            )
-        if deal_count <= len(people):
-            dealt = rng.sample(people, deal_count)
-        else:
-            dealt = rng.choices(people, k=deal_count)
-        converted = min(max(1, round(lead_count * 0.2)) if lead_count else 0, len(dealt))
-        leads: list[tuple[Any, ...]] = []
-        lead_of: dict[str, str] = {}
-        for contact_id, company, created, owner, event_id, source, person, title, own in dealt[
-            :converted
-        ]:
-            lead_id = _uid()
-            lead_of[contact_id] = lead_id
-            made = max(created - dt.timedelta(days=rng.randint(1, 20)), self.start)
-            stamp = w.ts(made)
-            leads.append(
-                (
-                    lead_id,
-                    stamp,
-                    w.ts(created),
-                    1,
-                    None,
-                    person.full,
-                    company.name,
-                    title,
-                    event_id,
-                    source,
-                    LeadStatus.CONVERTED.value,
-                    None,
-                    w.ts(created),
-                    company.id,
-                    contact_id,
-                    owner,
-                    None,
-                    company.city.name,
-                    company.city.region,
-                    None,
-                    company.country.name,
-                )
-            )
-            kept = [m for m in own if m[0] in (MethodKind.EMAIL, MethodKind.MOBILE)][:2]
-            for position, (kind, label, value, normalized) in enumerate(kept):
-                methods.append(
-                    self.method(stamp, kind, label, value, normalized, position, lead=lead_id)
-                )
-        for _ in range(lead_count - converted):
-            leads.append(self.open_lead(companies, methods, taggings))
-        deals = [self.deal(p, lead_of.get(p[0]), taggings) for p in dealt]
-        return {
-            "contact": contacts,
-            "lead": leads,
-            "contact_method": methods,
-            "deal": deals,
-            "tagging": taggings,
-        }
-
-    def open_lead(
-        self,
-        companies: list[_Company],
-        methods: list[tuple[Any, ...]],
-        taggings: list[tuple[Any, ...]],
-    ) -> tuple[Any, ...]:
-        """A lead not converted (yet): a card from a trade show, a web form, a referral."""
-        rng = self.rng
-        if rng.random() < 0.5:
-            known = rng.choice(companies)
-            country, city, company_name, domain = (
-                known.country,
-                known.city,
-                known.name,
-                known.domain,
-            )
-        else:
-            country = rng.choice(self.country_pick)
-            city = rng.choice(country.cities)
-            company_name, _, slug, _ = self.company_identity(country, city)
-            domain = slug + rng.choice(country.tlds)
-        person = self.person(self.culture_at(country))
-        event_id, created = self.met_at_event() if rng.random() < 0.65 else (None, None)
-        if created is None:
-            created = self.when()
-            source = rng.choice(self.sources) if rng.random() < 0.8 else None
-        else:
-            source = self.trade_show
-        stamp = self.w.ts(created)
-        updated = stamp if rng.random() < 0.6 else self.w.ts(self.when(created))
-        status = self.cycled(
-            "lead", [s for s, _ in _OPEN_LEAD_STATUSES], [n for _, n in _OPEN_LEAD_STATUSES]
-        )
-        lead_id = _uid()
-        own = self.person_methods(person, country, city, domain, stamp, {})
-        for position, (kind, label, value, normalized) in enumerate(own):
-            methods.append(
-                self.method(stamp, kind, label, value, normalized, position, lead=lead_id)
-            )
-        if rng.random() < 0.2:
-            taggings.append(self.tagging(stamp, lead=lead_id))
-        return (
-            lead_id,
-            stamp,
-            updated,
-            1,
-            None,
-            person.full,
-            company_name,
-            rng.choice(pools.TITLES[person.culture]) if rng.random() < 0.8 else None,
-            event_id,
-            source,
-            status,
-            rng.choice(pools.NOTES[person.culture]) if rng.random() < 0.2 else None,
-            None,
-            None,
-            None,
-            rng.choice(self.owners),
-            None,
-            city.name,
-            city.region,
-            None,
-            country.name,
-        )
-
-    def deal(
-        self, person_row: tuple[Any, ...], lead_id: str | None, taggings: list[tuple[Any, ...]]
-    ) -> tuple[Any, ...]:
-        rng = self.rng
-        contact_id, company, contact_created, owner, event_id, source, _, _, _ = person_row
-        stage = self.cycled("stage", self.stages, self.stage_weights)
-        created = self.when(contact_created)
-        currency = company.country.currency
-        amount = min(max(rng.lognormvariate(9.6, 1.0), 500.0), 2_000_000.0)
-        if currency == "CNY":
-            amount *= 7
-        cents = rng.randrange(100) if rng.random() < 0.2 else 0
-        money = Decimal(int(amount) // 10 * 10) + Decimal(cents) / 100
-        culture = "zh" if company.country.culture == "zh" else "other"
-        title = f"{company.short} – {rng.choice(pools.DEAL_SUBJECTS[culture])}"
-        probability = None
-        closed: dt.datetime | None = None
-        if stage.is_won or stage.is_lost:
-            closed = min(created + dt.timedelta(days=rng.uniform(7, 150)), self.now)
-            expected = closed.date() + dt.timedelta(days=rng.randint(-20, 20))
-            entered = closed
-        else:
-            expected = self.today + dt.timedelta(days=rng.randint(-45, 180))
-            entered = self.when(created)
-            if rng.random() < 0.1:
-                probability = rng.choice((15, 30, 40, 60, 80, 90))
-        deal_id = _uid()
-        stamp = self.w.ts(created)
-        if rng.random() < 0.15:
-            taggings.append(self.tagging(stamp, deal=deal_id))
-        return (
-            deal_id,
-            stamp,
-            self.w.ts(entered),
-            1,
-            None,
-            title,
-            company.id,
-            contact_id,
-            self.w.money(money),
-            currency,
-            self.pipeline,
-            stage.id.hex,
-            probability,
-            expected,
-            self.w.ts(entered),
-            source if rng.random() < 0.9 else rng.choice(self.sources),
-            event_id,
-            lead_id,
-            rng.choice(pools.LOST_REASONS) if stage.is_lost else None,
-            self.w.ts(closed) if closed else None,
-            None,
-            owner if rng.random() < 0.8 else rng.choice(self.owners),
-        )
-
-
-# ---- the use case ---------------------------------------------------------------------------
-
-_TABLE_COLS = {
-    "company": COMPANY_COLS,
-    "contact": CONTACT_COLS,
-    "lead": LEAD_COLS,
-    "contact_method": METHOD_COLS,
-    "deal": DEAL_COLS,
-    "tagging": TAGGING_COLS,
-}
-_WRITE_ORDER = ("company", "contact", "lead", "contact_method", "deal", "tagging")
-
-
 def _share(total: int, done: int, size: int) -> int:
     """How many of `total` belong to the first `done` of `size` contacts (exact at the end)."""
     return total * done // size
@@ -966,14 +104,15 @@ def generate_demo(
         raise ValueError("the demo size must be at least 1 contact")
     started = time.monotonic()
     report = progress or _silent
-    counts = dict.fromkeys(_WRITE_ORDER, 0)
+    counts = dict.fromkeys(WRITE_ORDER, 0)
     try:
         with sessions() as session, session.begin():
             gen = _fill(session, size, random.Random(seed), counts, report, cancel)
     except _Cancelled:
         return DemoReport(0, 0, 0, 0, 0, 0, 0, 0, 0, time.monotonic() - started, cancelled=True)
     report(_DATA_SHARE, "Updating statistics")
-    _analyze(sessions)
+    with sessions() as session, session.begin():
+        analyze(session)
     indexed = _reindex(sessions, report, cancel)
     if indexed:
         report(1.0, "Done")
@@ -1000,27 +139,27 @@ def _fill(
     counts: dict[str, int],
     report: Progress,
     cancel: threading.Event | None,
-) -> _Generator:
+) -> DemoGenerator:
     n_companies = max(5, size // 8)
     n_leads = max(5, size // 4)
     n_deals = max(5, size // 5)
     work = n_companies + size
     conn = session.connection()
-    writer = _Writer(conn)
+    writer = BulkWriter(conn)
     if writer.sqlite:
         conn.exec_driver_sql(f"PRAGMA cache_size=-{_SQLITE_CACHE_KB}")
     else:
         conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
     try:
-        gen = _Generator(session, writer, rng)
+        gen = DemoGenerator(session, writer, rng)
         empty = session.scalar(select(Contact.id).limit(1)) is None
-        rebuild = _drop_indexes(conn) if empty and size >= BULK_INDEXES_FROM else []
-        companies: list[_Company] = []
+        rebuild = drop_indexes(conn) if empty and size >= BULK_INDEXES_FROM else []
+        companies: list[Company] = []
         while len(companies) < n_companies:
             _check(cancel)
             made, rows = gen.companies(min(BATCH, n_companies - len(companies)))
             companies += made
-            _write(writer, rows, counts)
+            write_rows(writer, rows, counts)
             fraction = _INSERT_SHARE * len(companies) / work
             report(fraction, f"Companies {len(companies):,}/{n_companies:,}")
         done = 0
@@ -1029,7 +168,7 @@ def _fill(
             step = min(BATCH, size - done)
             leads = _share(n_leads, done + step, size) - _share(n_leads, done, size)
             deals = _share(n_deals, done + step, size) - _share(n_deals, done, size)
-            _write(writer, gen.chunk(companies, step, leads, deals), counts)
+            write_rows(writer, gen.chunk(companies, step, leads, deals), counts)
             done += step
             report(_INSERT_SHARE * (n_companies + done) / work, f"Contacts {done:,}/{size:,}")
         for number, ddl in enumerate(rebuild):
@@ -1045,40 +184,6 @@ def _fill(
     return gen
 
 
-def _drop_indexes(conn: Connection) -> list[str]:
-    """Drop the secondary indexes of the bulk tables; returns the DDL that recreates them.
-
-    Building an index once over a million rows is several times faster than
-    growing it row by row. The DDL is read back from the database itself, so the
-    indexes come back exactly as the migrations made them.
-    """
-    tables = list(_WRITE_ORDER)
-    if conn.dialect.name == "sqlite":
-        marks = ", ".join("?" * len(tables))
-        rows = conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-            f" AND tbl_name IN ({marks})",
-            tuple(tables),
-        ).all()
-    else:
-        rows = conn.execute(
-            text(
-                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
-                " JOIN pg_class i ON i.oid = x.indexrelid"
-                " JOIN pg_class t ON t.oid = x.indrelid"
-                " WHERE t.relname = ANY(:tables)"
-                " AND t.relnamespace = current_schema()::regnamespace"
-                " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)"
-            ),
-            {"tables": tables},
-        ).all()
-    ddl = []
-    for name, create in rows:
-        conn.exec_driver_sql(f'DROP INDEX "{name}"')
-        ddl.append(str(create))
-    return ddl
-
-
 def _silent(_fraction: float, _message: str = "") -> None:
     pass
 
@@ -1088,25 +193,11 @@ def _check(cancel: threading.Event | None) -> None:
         raise _Cancelled
 
 
-def _write(writer: _Writer, rows: dict[str, list[tuple[Any, ...]]], counts: dict[str, int]) -> None:
-    for table in _WRITE_ORDER:
-        batch = rows.get(table)
-        if batch:
-            writer.write(table, _TABLE_COLS[table], batch)
-            counts[table] += len(batch)
-
-
-def _analyze(sessions: sessionmaker[Session]) -> None:
-    """Fresh planner statistics, so lists and search pick their indexes at once."""
-    with sessions() as session, session.begin():
-        for table in _WRITE_ORDER:
-            session.execute(text(f'ANALYZE "{table}"'))
-
-
 def _reindex(
     sessions: sessionmaker[Session], report: Progress, cancel: threading.Event | None
 ) -> bool:
     """Rebuild the search index in bulk: the rows above bypassed the ORM that maintains it."""
+
     def scaled(fraction: float, message: str = "") -> None:
         report(_DATA_SHARE + 0.02 + (1 - _DATA_SHARE - 0.02) * fraction, message or "Search index")
 

@@ -30,13 +30,8 @@ from crm_desktop.models import (
 )
 from crm_desktop.models.database import Database
 from crm_desktop.services import demo_pools
-from crm_desktop.services.demo import (
-    DemoReport,
-    ascii_fold,
-    existing_contacts,
-    generate_demo,
-    phone_number,
-)
+from crm_desktop.services.demo import DemoReport, existing_contacts, generate_demo
+from crm_desktop.services.demo_generator import ascii_fold, phone_number
 from crm_desktop.services.normalize import check_email, check_phone, normalize_method
 
 CJK = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
