@@ -256,6 +256,7 @@ class RecordForm(QWidget):
         return self._saving
 
     def set_options(self, options: FormOptions) -> None:
+        was_clean = self._detail is not None and not self.is_dirty()
         self._options = options
         for spec in FIELDS[self.KIND]:
             editor = self.editors[spec.key]
@@ -269,8 +270,9 @@ class RecordForm(QWidget):
                 editor.set_options(
                     choices, allow_empty=spec.type != "status" and spec.ref != "stages"
                 )
-        if self._detail is not None and not self.is_dirty():
+        if was_clean:  # new choices are no edit of the user's
             self._baseline = self._state()
+            self._update_dirty()
 
     def refresh_options(self) -> None:
         run_in_background(
