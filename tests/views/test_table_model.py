@@ -67,12 +67,27 @@ def test_pages_load_on_demand(qtbot, sqlite_db: Database) -> None:
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Name"
 
 
-def test_first_page_shows_before_the_count(qtbot, sqlite_db: Database) -> None:
+def test_first_page_shows_before_the_count(qtbot, sqlite_db: Database, monkeypatch) -> None:
+    import threading
+
+    import crm_desktop.views.table_model as table_model
+
     _add_companies(sqlite_db, 120)
+    counting = threading.Event()
+    real_count = table_model.count_rows
+
+    def slow_count(**kwargs):
+        counting.wait(10)  # a count that takes as long as the test wants
+        return real_count(**kwargs)
+
+    monkeypatch.setattr(table_model, "count_rows", slow_count)
     model = RecordTableModel(sqlite_db.sessions, ListQuery("companies"), page_size=50)
-    qtbot.waitUntil(lambda: model.rowCount() > 0)
-    assert model.rowCount() in (50, 120)  # the first page's rows, then the full count
-    assert _text(model, 0) == "Company 00000"
+    try:
+        qtbot.waitUntil(lambda: model.rowCount() == 50)
+        assert not model.count_known
+        assert _text(model, 0) == "Company 00000"
+    finally:
+        counting.set()
     qtbot.waitUntil(lambda: model.count_known)
     assert model.rowCount() == 120
 
