@@ -13,7 +13,9 @@ echo "== ruff format"; .venv/bin/ruff format --check .
 echo "== mypy";        .venv/bin/mypy
 echo "== import-linter"; .venv/bin/lint-imports
 if [ -n "${CRM_TEST_PG_URL:-}" ]; then
-  echo "== alembic check (PostgreSQL)"; CRM_DATABASE_URL="$CRM_TEST_PG_URL" .venv/bin/alembic check
+  echo "== alembic check (PostgreSQL)"; CRM_DATABASE_URL="$CRM_TEST_PG_URL" .venv/bin/python -c \
+    "from crm_desktop.models.database import open_database; open_database()" \
+    && CRM_DATABASE_URL="$CRM_TEST_PG_URL" .venv/bin/alembic check
 fi
 tmpdb=$(mktemp -d)/alembic-check.sqlite3
 echo "== alembic check (SQLite)"; CRM_DATABASE_URL="sqlite:///$tmpdb" .venv/bin/python -c \

@@ -118,28 +118,31 @@ def test_database_newer_than_the_program_is_refused(tmp_path: Path) -> None:
 
 
 def test_sqlite_file_is_backed_up_before_a_migration(tmp_path: Path) -> None:
+    from alembic import command
+
+    from crm_desktop.models.database import create_db_engine, resolve_url
+    from crm_desktop.models.migrations import alembic_config
+
     path = tmp_path / "crm.sqlite3"
-    open_database(f"sqlite:///{path}").dispose()
-    conn = sqlite3.connect(path)
-    # Pretend the file is at the first revision with a pending upgrade.
-    conn.execute(
-        "INSERT INTO contact (id, full_name, created_at, updated_at, version, street, "
-        "city, region, postal_code, country) VALUES "
-        "('0123456789abcdef0123456789abcdef', 'Kept', ?, ?, 1, NULL, NULL, NULL, NULL, "
-        "NULL)",
-        (datetime.now(UTC).isoformat(), datetime.now(UTC).isoformat()),
-    )
-    conn.commit()
-    conn.close()
-    if head_revision() == "0001":
-        pytest.skip("only one revision so far: no migration to back up for")
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE alembic_version SET version_num = '0001'")
-    conn.commit()
-    conn.close()
+    url = resolve_url(f"sqlite:///{path}")
+    engine = create_db_engine(url)
+    # A file written by the first release: schema 0001, with a pending upgrade.
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.exec_driver_sql(
+            "INSERT INTO contact (id, full_name, created_at, updated_at, version) VALUES "
+            "('0123456789abcdef0123456789abcdef', 'Kept', ?, ?, 1)",
+            (datetime.now(UTC).isoformat(), datetime.now(UTC).isoformat()),
+        )
+    engine.dispose()
+    assert head_revision() != "0001"
     db = open_database(f"sqlite:///{path}")
     db.dispose()
     backups = list(tmp_path.glob("crm.sqlite3.*.bak"))
     assert len(backups) == 1
     kept = sqlite3.connect(backups[0]).execute("SELECT full_name FROM contact").fetchall()
     assert kept == [("Kept",)]
+    migrated = sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchall()
+    assert migrated == [(head_revision(),)]
