@@ -124,6 +124,7 @@ class CardEntryPage(QWidget):
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self._on_debounce_timeout)
         self._card_extras: CardData | None = None  # card fields the form has no box for
+        self._pending_cards: list[CardData] = []  # scanned cards waiting for review
         self._build()
         self.event_combo.setFocus(Qt.FocusReason.OtherFocusReason)
         self.reload_choices()
@@ -185,10 +186,10 @@ class CardEntryPage(QWidget):
         self.save_button = QPushButton(self.tr("Save and next card (Enter)"))
         self.save_button.clicked.connect(self.save)
         self.clear_button = QPushButton(self.tr("Clear (Esc)"))
-        self.clear_button.clicked.connect(self.clear_card)
+        self.clear_button.clicked.connect(self.discard_card)
         shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self.clear_card)
+        shortcut.activated.connect(self.discard_card)
         self.counter_label = QLabel()
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
@@ -289,6 +290,20 @@ class CardEntryPage(QWidget):
             self.owner_combo.addItem(user.name, user.id)
         self.owner_combo.setCurrentIndex(max(0, self.owner_combo.findData(owner_id)))
 
+    def apply_changes(self, changes: Changes) -> None:
+        """Events, sources or users changed elsewhere: refresh the session choices."""
+        if changes.events or changes.users:
+            self.reload_choices()
+
+    def drop_context(self) -> tuple[uuid.UUID | None, uuid.UUID | None, uuid.UUID | None]:
+        """(event, source, owner) chosen for this session, for leads from dropped files.
+
+        An event that is typed but not created yet is left out: a drop never creates one.
+        """
+        event_text = self.event_combo.currentText().strip()
+        event_id = self._event_id_for(event_text) if event_text else None
+        return event_id, self.source_combo.currentData(), self.owner_combo.currentData()
+
     def _event_id_for(self, name: str) -> uuid.UUID | None:
         folded = name.strip().casefold()
         return next((e.id for e in self._events if e.name.casefold() == folded), None)
@@ -376,6 +391,7 @@ class CardEntryPage(QWidget):
             self.tr("Saved {name}. Next card.").format(name=saved.person_name.strip())
         )
         self.lead_saved.emit(saved.changes)
+        self._review_next_card()
 
     def _on_save_failed(self, message: str, _details: str) -> None:
         self._end_saving()
@@ -399,6 +415,28 @@ class CardEntryPage(QWidget):
         self._show_duplicates([])
         self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def discard_card(self) -> None:
+        """Esc: throw away what is in the form; a scanned card waiting for review comes next."""
+        self.clear_card()
+        self._review_next_card()
+
+    def review_cards(self, cards: Sequence[CardData]) -> None:
+        """Queue scanned cards: the first fills the form, each save brings up the next."""
+        self._pending_cards.extend(cards)
+        if not self._has_typed_card():
+            self._review_next_card()
+
+    @property
+    def pending_cards(self) -> int:
+        return len(self._pending_cards)
+
+    def _has_typed_card(self) -> bool:
+        return any(edit.text().strip() for edit in self._card_edits())
+
+    def _review_next_card(self) -> None:
+        if self._pending_cards:
+            self.fill_from_card(self._pending_cards.pop(0))
+
     def fill_from_card(self, card: CardData) -> None:
         """Pre-fill the form from a scanned or dropped card, for review before Enter."""
         self.name_edit.setText(card.full_name)
@@ -421,6 +459,10 @@ class CardEntryPage(QWidget):
         if extras:
             message += " " + self.tr("Saved with it from the card: {fields}.").format(
                 fields=", ".join(extras)
+            )
+        if self._pending_cards:
+            message += " " + self.tr("{count} more scanned card(s) after this one.").format(
+                count=len(self._pending_cards)
             )
         self.status_label.setStyleSheet("")
         self.status_label.setText(message)

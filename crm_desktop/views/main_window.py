@@ -1,5 +1,7 @@
 """The main window: a sidebar of pages, menus, a toolbar and a status bar.
 
+It hosts the four record lists and card entry, opens global search (Ctrl+K) and
+lead conversion, and takes dropped files (.vcf and card photos, see drop.py).
 Every mutation's Changes comes back here and goes to each page once
 (`apply_changes`), and each page reloads only if it shows that kind of record.
 """
@@ -8,9 +10,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from crm_desktop.models.database import Database
 from crm_desktop.services.changes import Changes
+from crm_desktop.services.conversion import ConversionResult
 from crm_desktop.services.listing import KINDS, Kind
 from crm_desktop.services.records import (
     RecordNotFoundError,
@@ -33,9 +37,21 @@ from crm_desktop.services.records import (
     delete_record,
     undo_delete,
 )
+from crm_desktop.views.card_entry import CardEntryPage
+from crm_desktop.views.convert_lead_dialog import ConvertLeadDialog
 from crm_desktop.views.dialogs import Prompts, QtPrompts
+from crm_desktop.views.drop import DropResult, dropped_paths, process_drop
 from crm_desktop.views.list_page import ListPage
+from crm_desktop.views.search_dialog import SearchDialog
 from crm_desktop.views.worker import run_in_background
+
+# Search hits and duplicate links name one record ("contact"); pages are named by their lists.
+PAGE_OF_KIND: dict[str, Kind] = {
+    "lead": "leads",
+    "contact": "contacts",
+    "company": "companies",
+    "deal": "deals",
+}
 
 
 def _attempt_delete(sessions: object, kind: Kind, record_id: uuid.UUID) -> object:
@@ -63,7 +79,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.setWindowTitle(self.tr("crm-desktop"))
         self._undo_stack: list[UndoToken] = []
-        self._search_handler: Callable[[], None] | None = None
+        self.search_dialog: SearchDialog | None = None
+        self.convert_dialog: ConvertLeadDialog | None = None
         self._page_keys: list[str] = []
         self._page_actions: list[QAction] = []
         self.pages: dict[str, QWidget] = {}
@@ -99,6 +116,12 @@ class MainWindow(QMainWindow):
             page.form.dirty_changed.connect(lambda _d: self._update_actions())
             self.list_pages[kind] = page
             self.add_page(kind, titles[kind], page)
+        self.list_pages["leads"].form.convert_requested.connect(self.convert_lead)  # type: ignore[attr-defined]
+        self.card_entry = CardEntryPage(db)
+        self.card_entry.lead_saved.connect(self.apply_changes)
+        self.card_entry.open_record_requested.connect(self._on_card_entry_open_record_requested)
+        self.add_page("cards", self.tr("Card entry"), self.card_entry)
+        self.setAcceptDrops(True)
 
         self._build_actions()
         self._build_status_bar()
@@ -157,10 +180,39 @@ class MainWindow(QMainWindow):
                 widget.apply_changes(changes)
         self.changes_applied.emit(changes)
 
-    def set_search_handler(self, handler: Callable[[], None]) -> None:
-        """Wire Ctrl+K to the global search (enabled only once there is one)."""
-        self._search_handler = handler
-        self.search_action.setEnabled(True)
+    def open_search(self) -> None:
+        """Ctrl+K: the search box over every lead, contact, company and deal."""
+        if self.search_dialog is None:
+            self.search_dialog = SearchDialog(self.db, self)
+            self.search_dialog.result_chosen.connect(self._on_search_dialog_result_chosen)
+        self.search_dialog.show()
+        self.search_dialog.raise_()
+        self.search_dialog.activateWindow()
+
+    def convert_lead(self, lead_id: uuid.UUID) -> None:
+        """Open the conversion dialog for a lead (window-modal: the rest stays readable)."""
+        dialog = ConvertLeadDialog(self.db, lead_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.converted.connect(self._on_convert_dialog_converted)
+        dialog.destroyed.connect(lambda: setattr(self, "convert_dialog", None))
+        self.convert_dialog = dialog
+        dialog.open()
+
+    def drop_files(self, paths: list[Path]) -> None:
+        """Leads from .vcf files, cards to review from photos; the work runs off the GUI thread."""
+        event_id, source_id, owner_id = self.card_entry.drop_context()
+        self.statusBar().showMessage(self.tr("Reading %n dropped file(s)…", "", len(paths)))
+        run_in_background(
+            process_drop,
+            parent=QApplication.instance(),
+            on_done=self._on_drop_processed,
+            on_error=self._on_drop_failed,
+            sessions=self.db.sessions,
+            paths=paths,
+            event_id=event_id,
+            source_id=source_id,
+            owner_id=owner_id,
+        )
 
     # ---- actions ---------------------------------------------------------------------------
 
@@ -189,8 +241,10 @@ class MainWindow(QMainWindow):
         self.undo_action = action(
             self.tr("&Undo delete"), QKeySequence.StandardKey.Undo, self.undo_last_delete
         )
-        self.search_action = action(self.tr("&Search…"), QKeySequence("Ctrl+K"), self._search)
-        self.search_action.setEnabled(False)
+        self.search_action = action(self.tr("&Search…"), QKeySequence("Ctrl+K"), self.open_search)
+        self.convert_action = action(
+            self.tr("&Convert lead…"), QKeySequence("Ctrl+Shift+C"), self.convert_current_lead
+        )
         self.reload_action = action(
             self.tr("&Reload"), QKeySequence.StandardKey.Refresh, self.reload
         )
@@ -210,6 +264,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.delete_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.search_action)
+        record_menu = menu.addMenu(self.tr("&Record"))
+        record_menu.addAction(self.convert_action)
         self.view_menu = menu.addMenu(self.tr("&View"))
         self.view_menu.addAction(self.reload_action)
         self.view_menu.addSeparator()
@@ -262,6 +318,7 @@ class MainWindow(QMainWindow):
         self.save_action.setEnabled(page is not None and page.form.is_dirty())
         self.delete_action.setEnabled(page is not None)
         self.undo_action.setEnabled(bool(self._undo_stack))
+        self.convert_action.setEnabled(page is not None and page.kind == "leads")
 
     # ---- slots -----------------------------------------------------------------------------
 
@@ -357,9 +414,62 @@ class MainWindow(QMainWindow):
         self.undo_label.hide()
         self.undo_button.hide()
 
-    def _search(self) -> None:
-        if self._search_handler is not None:
-            self._search_handler()
+    def convert_current_lead(self) -> None:
+        page = self.current_list_page()
+        if page is None or page.kind != "leads":
+            return
+        button = page.form.convert_button  # type: ignore[attr-defined]
+        if page.form.record_id is None:
+            self.statusBar().showMessage(self.tr("Select a lead to convert."), 4000)
+        elif not button.isEnabled():
+            self.statusBar().showMessage(button.toolTip(), 4000)
+        else:
+            self.convert_lead(page.form.record_id)
+
+    def _on_convert_dialog_converted(self, changes: Changes, result: ConversionResult) -> None:
+        self.apply_changes(changes)
+        made = [self.tr("a contact") if result.contact_created else self.tr("a linked contact")]
+        if result.company_id is not None:
+            made.append(self.tr("a company") if result.company_created else self.tr("its company"))
+        if result.deal_id is not None:
+            made.append(self.tr("a deal"))
+        self.statusBar().showMessage(
+            self.tr("Lead converted: %1.").replace("%1", ", ".join(made)), 8000
+        )
+
+    def _on_search_dialog_result_chosen(self, kind: str, record_id: uuid.UUID) -> None:
+        self.show_record(PAGE_OF_KIND[kind], record_id)
+
+    def _on_card_entry_open_record_requested(self, kind: str, record_id: uuid.UUID) -> None:
+        self.show_record(PAGE_OF_KIND[kind], record_id)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_paths(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.drop_files(paths)
+
+    def _on_drop_processed(self, result: DropResult) -> None:
+        self.statusBar().clearMessage()
+        if result.changes.any():
+            self.apply_changes(result.changes)
+        if result.cards:
+            self.show_page("cards")
+            self.card_entry.review_cards(result.cards)
+        if result.messages:
+            self.prompts.show_info(self, self.tr("Dropped files"), "\n\n".join(result.messages))
+
+    def _on_drop_failed(self, message: str, _details: str) -> None:
+        self.statusBar().clearMessage()
+        self.prompts.show_error(
+            self,
+            self.tr("Dropped files"),
+            self.tr("The files were not read: %1").replace("%1", message),
+        )
 
     def _on_sidebar_current_row_changed(self, row: int) -> None:
         if 0 <= row < self.stack.count():
