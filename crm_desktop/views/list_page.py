@@ -72,6 +72,7 @@ class ListPage(QWidget):
         self.model.count_changed.connect(self.count_changed)
         self.model.load_failed.connect(self.load_failed)
         self.model.dataChanged.connect(self._on_model_data_changed)
+        self.model.rowsRemoved.connect(self._on_model_data_changed)
         self._build_table()
         self.form = form_for(kind, sessions, self._prompts)
         self.form.saved.connect(self._on_form_saved)
@@ -342,8 +343,32 @@ class ListPage(QWidget):
     def _on_model_data_changed(self, *_args: Any) -> None:
         if self._pending_open is not None:
             self._select_row_of(self._pending_open)
+        else:
+            self._keep_selection_on_form_record()
+
+    def _keep_selection_on_form_record(self) -> None:
+        """After a reload rows hold other records: the highlight follows the form's record.
+
+        The model keeps its old rows until new pages arrive, so a selected row number can
+        come to show another record than the form; move the selection to the form's record,
+        or clear it when the list no longer shows that record.
+        """
+        selected = self.current_id()
+        if selected is None or selected == self.form.record_id:
+            return
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        row = self.model.row_of(self.form.record_id) if self.form.record_id else None
+        if row is None:
+            self.table.clearSelection()
+        else:
+            self.table.selectRow(row)
+        selection.blockSignals(False)
+        self.table.viewport().update()
 
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        if self.model.removing_rows:
+            return  # the view moved its selection off removed rows; the form keeps its record
         record_id = self.current_id()
         if record_id is None or record_id == self.form.record_id:
             return

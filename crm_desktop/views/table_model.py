@@ -137,6 +137,7 @@ class RecordTableModel(QAbstractTableModel):
         self._columns = columns(query.kind)
         self._page_size = page_size
         self._count = 0
+        self.removing_rows = False  # True while rows past a shrunken count are removed
         self._count_known = False
         self._generation = 0
         # page number -> (generation it was loaded for, rows)
@@ -387,9 +388,11 @@ class RecordTableModel(QAbstractTableModel):
             self._count = total
             self.endInsertRows()
         elif total < self._count:
+            self.removing_rows = True  # views move their current row: not a user's choice
             self.beginRemoveRows(QModelIndex(), total, self._count - 1)
             self._count = total
             self.endRemoveRows()
+            self.removing_rows = False
             last_page = (total - 1) // self._page_size if total else -1
             for number in [n for n in self._pages if n > last_page]:
                 del self._pages[number]

@@ -200,6 +200,36 @@ def test_filters_narrow_the_list(qtbot, sqlite_db: Database, settings: QSettings
     assert counted.args == [2]
 
 
+def test_selection_follows_the_form_record_when_a_filter_reloads_the_list(
+    qtbot, sqlite_db: Database, settings: QSettings
+) -> None:
+    anna, _bob, annette = _add_contacts(sqlite_db, "Anna", "Bob", "Annette")
+    window = _window(qtbot, sqlite_db, settings)
+    window.show_page("contacts")
+    _settle(qtbot, window)
+    page = window.list_pages["contacts"]
+    with qtbot.waitSignal(page.form.loaded):
+        page.table.selectRow(2)  # Bob (sorted by name: Anna, Annette, Bob)
+    bob = page.form.record_id
+    with qtbot.waitSignal(page.count_changed):
+        page.text_filter.setText("ann")  # Bob is filtered out; row 2 is gone, rows 0-1 change
+    _settle(qtbot, window)
+    assert page.form.record_id == bob
+    assert page.current_id() is None  # no row pretends to be the record in the form
+    with qtbot.waitSignal(page.form.loaded):
+        page.table.selectRow(1)
+    assert page.form.record_id == annette
+    with qtbot.waitSignal(page.count_changed):
+        page.text_filter.setText("")  # all three again: Annette is still row 1
+    _settle(qtbot, window)
+    qtbot.waitUntil(lambda: page.current_id() == annette)
+    with qtbot.waitSignal(page.count_changed):
+        page.text_filter.setText("annette")  # Annette moves to row 0
+    _settle(qtbot, window)
+    qtbot.waitUntil(lambda: page.current_id() == annette)
+    assert page.form.record_id == annette and anna != annette
+
+
 def test_column_layout_and_sort_are_remembered(
     qtbot, sqlite_db: Database, settings: QSettings
 ) -> None:
