@@ -15,6 +15,7 @@ class Changes:
     pipelines: bool = False
     tags: bool = False
     users: bool = False
+    settings: bool = False  # database-wide settings (phone region, currency)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(

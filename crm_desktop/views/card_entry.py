@@ -291,8 +291,8 @@ class CardEntryPage(QWidget):
         self.owner_combo.setCurrentIndex(max(0, self.owner_combo.findData(owner_id)))
 
     def apply_changes(self, changes: Changes) -> None:
-        """Events, sources or users changed elsewhere: refresh the session choices."""
-        if changes.events or changes.users:
+        """Events, users or the phone region changed elsewhere: refresh the session choices."""
+        if changes.events or changes.users or changes.settings:
             self.reload_choices()
 
     def drop_context(self) -> tuple[uuid.UUID | None, uuid.UUID | None, uuid.UUID | None]:

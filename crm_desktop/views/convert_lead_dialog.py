@@ -38,10 +38,9 @@ from crm_desktop.services.conversion import (
 )
 from crm_desktop.services.duplicates import DuplicateMatch, find_duplicates
 from crm_desktop.services.leads import LeadDetail, get_lead
-from crm_desktop.services.settings import default_currency, default_region
+from crm_desktop.services.settings import COMMON_CURRENCIES, default_currency, default_region
 from crm_desktop.views.worker import run_in_background
 
-COMMON_CURRENCIES = ("USD", "EUR", "CNY", "GBP", "JPY", "HKD", "CHF", "CAD", "AUD")
 LINK_SCORE = 95  # matches this close are chosen for linking by default
 
 

@@ -43,6 +43,7 @@ from crm_desktop.views.dialogs import Prompts, QtPrompts
 from crm_desktop.views.drop import DropResult, dropped_paths, process_drop
 from crm_desktop.views.list_page import ListPage
 from crm_desktop.views.search_dialog import SearchDialog
+from crm_desktop.views.settings_dialog import SettingsDialog
 from crm_desktop.views.worker import run_in_background
 
 # Search hits and duplicate links name one record ("contact"); pages are named by their lists.
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self._undo_stack: list[UndoToken] = []
         self.search_dialog: SearchDialog | None = None
         self.convert_dialog: ConvertLeadDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
         self._page_keys: list[str] = []
         self._page_actions: list[QAction] = []
         self.pages: dict[str, QWidget] = {}
@@ -189,6 +191,17 @@ class MainWindow(QMainWindow):
         self.search_dialog.raise_()
         self.search_dialog.activateWindow()
 
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.db, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._on_settings_dialog_saved)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _on_settings_dialog_saved(self, changes: Changes) -> None:
+        self.apply_changes(changes)
+        self.statusBar().showMessage(self.tr("Settings saved."), 4000)
+
     def convert_lead(self, lead_id: uuid.UUID) -> None:
         """Open the conversion dialog for a lead (window-modal: the rest stays readable)."""
         dialog = ConvertLeadDialog(self.db, lead_id, self)
@@ -249,6 +262,9 @@ class MainWindow(QMainWindow):
             self.tr("&Reload"), QKeySequence.StandardKey.Refresh, self.reload
         )
         quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        self.settings_action = action(
+            self.tr("Se&ttings…"), QKeySequence.StandardKey.Preferences, self.open_settings
+        )
 
         for page in self.list_pages.values():
             page.table.addAction(self.delete_action)
@@ -264,6 +280,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.delete_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.search_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.settings_action)
         record_menu = menu.addMenu(self.tr("&Record"))
         record_menu.addAction(self.convert_action)
         self.view_menu = menu.addMenu(self.tr("&View"))

@@ -158,3 +158,15 @@ def test_sources_and_users(db: Database) -> None:
     users = list_users(db.sessions)
     assert users[0].is_local and users[0].name == "Me"
     assert default_user_id(db.sessions) == users[0].id
+
+
+def test_settings_are_checked_and_saved_together(db: Database) -> None:
+    from crm_desktop.services.settings import SettingsError, load_settings, save_settings
+
+    assert save_settings(db.sessions, " de ", "eur").settings
+    assert load_settings(db.sessions) == type(load_settings(db.sessions))("DE", "EUR")
+    with pytest.raises(SettingsError, match="XX"):
+        save_settings(db.sessions, "XX", "USD")
+    with pytest.raises(SettingsError, match="currency"):
+        save_settings(db.sessions, "US", "dollars")
+    assert load_settings(db.sessions).region == "DE"

@@ -221,3 +221,27 @@ def test_drag_of_files_is_welcome_and_of_text_is_not(window: MainWindow, tmp_pat
     text.setText("just words")
     assert enter(files)
     assert not enter(text)
+
+
+def test_settings_change_the_region_card_entry_reads_phones_in(  # type: ignore[no-untyped-def]
+    qtbot, sqlite_db: Database, window: MainWindow
+) -> None:
+    from crm_desktop.models import ContactMethod
+
+    window.open_settings()
+    dialog = window.settings_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.loaded)
+    dialog.region_combo.setCurrentIndex(dialog.region_combo.findData("DE"))
+    with qtbot.waitSignal(window.changes_applied):
+        dialog.save_button.click()
+    assert window.statusBar().currentMessage() == "Settings saved."
+    cards = window.card_entry
+    qtbot.waitUntil(lambda: cards._region == "DE")
+    window.show_page("cards")
+    cards.name_edit.setText("Jürgen Groß")
+    cards.phones_edit.setText("030 1234567")
+    with qtbot.waitSignal(cards.lead_saved):
+        cards.save()
+    with sqlite_db.sessions() as session:
+        assert session.scalars(select(ContactMethod.normalized)).all() == ["+49301234567"]

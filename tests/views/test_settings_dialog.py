@@ -1,0 +1,64 @@
+"""The settings dialog: shows the database's settings, saves them, refuses bad ones in place."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QThreadPool
+
+from crm_desktop.models.database import Database
+from crm_desktop.services.settings import load_settings
+from crm_desktop.views.settings_dialog import SettingsDialog, region_name
+
+
+@pytest.fixture(autouse=True)
+def _wait_for_workers():  # type: ignore[no-untyped-def]
+    yield
+    QThreadPool.globalInstance().waitForDone()
+
+
+def _open(qtbot, db: Database) -> SettingsDialog:  # type: ignore[no-untyped-def]
+    dialog = SettingsDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.loaded)
+    return dialog
+
+
+def test_region_names_are_readable() -> None:
+    assert region_name("DE") == "Germany (DE)"
+    assert region_name("CN") == "China (CN)"
+
+
+def test_shows_and_saves_region_and_currency(qtbot, sqlite_db: Database) -> None:  # type: ignore[no-untyped-def]
+    dialog = _open(qtbot, sqlite_db)
+    assert dialog.region_combo.currentData() == "CN"
+    assert dialog.currency_combo.currentText() == "USD"
+    dialog.region_combo.setCurrentIndex(dialog.region_combo.findData("DE"))
+    dialog.currency_combo.setCurrentText("eur")
+    with qtbot.waitSignal(dialog.saved) as saved:
+        dialog.save_button.click()
+    assert saved.args[0].settings
+    settings = load_settings(sqlite_db.sessions)
+    assert (settings.region, settings.currency) == ("DE", "EUR")
+
+
+def test_a_typed_country_name_or_code_is_understood(qtbot, sqlite_db: Database) -> None:  # type: ignore[no-untyped-def]
+    dialog = _open(qtbot, sqlite_db)
+    dialog.region_combo.setEditText("france (fr)")
+    with qtbot.waitSignal(dialog.saved):
+        dialog.save_button.click()
+    assert load_settings(sqlite_db.sessions).region == "FR"
+
+
+def test_bad_values_are_refused_with_the_reason(qtbot, sqlite_db: Database) -> None:  # type: ignore[no-untyped-def]
+    dialog = _open(qtbot, sqlite_db)
+    dialog.region_combo.setEditText("Atlantis")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: bool(dialog.error_label.text()))
+    assert "ATLANTIS" in dialog.error_label.text()
+    assert dialog.isVisible() and dialog.save_button.isEnabled()
+    dialog.region_combo.setCurrentIndex(dialog.region_combo.findData("JP"))
+    dialog.currency_combo.setCurrentText("Euro")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: "currency code" in dialog.error_label.text())
+    assert load_settings(sqlite_db.sessions).region == "CN"  # nothing saved by half
