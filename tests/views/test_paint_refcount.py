@@ -42,3 +42,19 @@ def test_main_window_paints_without_losing_none(qtbot, sqlite_db: Database) -> N
     window.show()
     qtbot.waitExposed(window)
     _assert_no_none_drift(window)
+
+
+def test_search_hits_paint_without_losing_none(qtbot, sqlite_db: Database) -> None:
+    """SearchHitDelegate.paint is a Python override called for every visible hit."""
+    from crm_desktop.services.records import save_record
+    from crm_desktop.views.search_dialog import SearchDialog
+
+    for family in "王李张刘陈杨赵黄":
+        save_record(sqlite_db.sessions, "contacts", None, None, {"full_name": f"{family}小明"})
+    dialog = SearchDialog(sqlite_db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.line_edit.insert("小明")
+    qtbot.waitUntil(lambda: dialog.model.hit_count() == 8)
+    _assert_no_none_drift(dialog.list_view.viewport())
