@@ -20,6 +20,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from crm_desktop.models.cjk import SQL_FUNCTION, cjk_bigrams
+
 ENV_URL = "CRM_DATABASE_URL"
 APP_NAME = "crm-desktop"
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -103,6 +105,8 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # The search index calls it (see cjk.py); PostgreSQL has it as a SQL function.
+    dbapi_connection.create_function(SQL_FUNCTION, 1, cjk_bigrams, deterministic=True)
 
 
 def create_db_engine(url: URL) -> Engine:

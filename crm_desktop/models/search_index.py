@@ -1,7 +1,8 @@
 """The global-search index: one document per lead, contact, company and deal.
 
 `search_doc` holds, per record, its kind and id, two prefix keys and a text body
-(names, company, e-mails, phone digits, one field per line). SQLite indexes the
+(names, company, e-mails, phone digits, one field per line, then a line of the
+CJK bigrams of all that: see cjk.py). SQLite indexes the
 body with an FTS5 trigram table (`search_fts`, external content = search_doc);
 PostgreSQL with a pg_trgm GIN index on search_doc.body. The prefix keys carry a
 B-tree index for queries of 1 or 2 characters, which trigrams cannot serve:
@@ -39,6 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, UOWTransaction
 
+from crm_desktop.models.cjk import SQL_FUNCTION
 from crm_desktop.models.company import Company
 from crm_desktop.models.contact import Contact
 from crm_desktop.models.contact_method import ContactMethod
@@ -187,9 +189,17 @@ _ALIAS: Final[dict[SearchKind, str]] = {"contact": "c", "lead": "l", "company": 
 _INSERT = "INSERT INTO search_doc (kind, entity_id, key1, key2, body) "
 
 
+def with_bigram_line(select_sql: str) -> str:
+    """Documents of `select_sql` with their CJK bigram line appended (models/cjk.py)."""
+    return (
+        "WITH docs (kind, entity_id, key1, key2, body) AS (" + select_sql + ") "
+        f"SELECT kind, entity_id, key1, key2, body || {_NL} || {SQL_FUNCTION}(body) FROM docs"
+    )
+
+
 def insert_all_sql(dialect_name: str, kind: SearchKind) -> str:
     """INSERT ... SELECT of every live record of a kind (a full rebuild)."""
-    return _INSERT + document_select(dialect_name, kind)
+    return _INSERT + with_bigram_line(document_select(dialect_name, kind))
 
 
 def _ids_param() -> Any:
@@ -200,9 +210,9 @@ def refresh_documents(connection: Connection, kind: SearchKind, ids: Iterable[uu
     """Rebuild the documents of some records (drop them if deleted) in the caller's transaction."""
     dialect = connection.dialect.name
     alias = _ALIAS[kind]
-    insert = text(_INSERT + document_select(dialect, kind) + f" AND {alias}.id IN :ids").bindparams(
-        _ids_param()
-    )
+    insert = text(
+        _INSERT + with_bigram_line(document_select(dialect, kind) + f" AND {alias}.id IN :ids")
+    ).bindparams(_ids_param())
     for chunk in _chunks(ids):
         remove_documents(connection, chunk)
         connection.execute(insert, {"ids": chunk})
@@ -364,4 +374,5 @@ __all__ = [
     "search_doc",
     "search_metadata",
     "touched_records",
+    "with_bigram_line",
 ]

@@ -4,11 +4,13 @@ A query is answered in two indexed stages (see models/search_index.py for the in
 
 1. Prefix: names that start with the query, or whose second word (a Latin surname)
    or given name (the "小明" of "王小明") does. A B-tree range scan per kind: this is
-   also the whole answer for queries of 1 or 2 characters, which trigram indexes
-   cannot serve ("王伟" finds 王伟 and 王伟明; "小明" finds 王小明).
+   also the whole answer for Latin queries of 1 or 2 characters, which trigram
+   indexes cannot serve ("王伟" finds 王伟 and 王伟明; "小明" finds 王小明).
 2. Substring: every term of 3 or more characters anywhere in a name, company,
    e-mail or phone, through the trigram index (FTS5 on SQLite, pg_trgm on
-   PostgreSQL). Skipped when the prefix stage already filled the result list.
+   PostgreSQL), and every two-character CJK word through the bigram line each
+   document ends with ("技术" finds 华为技术有限公司; models/cjk.py). Skipped when
+   the prefix stage already filled the result list.
 
 A query made only of digits and phone punctuation ("138 0013", "+86 138-0013-8000")
 is searched as its digits, which the index holds for every phone number both as
@@ -38,6 +40,7 @@ from crm_desktop.models import (
     MethodKind,
     Stage,
 )
+from crm_desktop.models.cjk import bigram_term
 from crm_desktop.models.search_index import (
     INDEX_DDL,
     KINDS,
@@ -87,12 +90,21 @@ class Query:
     phone: bool
 
     @property
-    def long_terms(self) -> tuple[str, ...]:
-        return tuple(t for t in self.terms if len(t) >= _MIN_TRIGRAM)
+    def index_terms(self) -> tuple[str, ...]:
+        """What the trigram index can look up: terms of 3 or more characters, and
+        two-character CJK words as their bigram tokens ("技术" -> "技术|", see cjk.py)."""
+        found = []
+        for term in self.terms:
+            if len(term) >= _MIN_TRIGRAM:
+                found.append(term)
+            elif (token := bigram_term(term)) is not None:
+                found.append(token)
+        return tuple(found)
 
     @property
     def short_terms(self) -> tuple[str, ...]:
-        return tuple(t for t in self.terms if len(t) < _MIN_TRIGRAM)
+        """Terms the index cannot serve; candidates are checked for them afterwards."""
+        return tuple(t for t in self.terms if len(t) < _MIN_TRIGRAM and bigram_term(t) is None)
 
 
 class ReindexCancelledError(Exception):
@@ -130,17 +142,17 @@ def search(sessions: sessionmaker[Session], text: str, limit: int = 50) -> list[
         if not query.phone:
             for candidate in _prefix_stage(connection, query.text, limit):
                 found.setdefault(candidate.id, candidate)
-            if not query.long_terms and len(query.terms) > 1:
+            if not query.index_terms and len(query.terms) > 1:
                 # "王伟 华为": only short terms, so no trigram stage; take the names that
                 # start with the first term and keep those whose text holds the others.
                 for candidate in _prefix_stage(connection, query.terms[0], limit * 4):
                     if _has_short_terms(candidate, query):
                         found.setdefault(candidate.id, candidate)
-        if query.long_terms and len(found) < limit:
+        if query.index_terms and len(found) < limit:
             wanted = limit + len(found)
             if query.short_terms:
                 wanted *= 4  # short terms are checked afterwards: fetch spare candidates
-            for candidate in _substring_stage(connection, query.long_terms, wanted):
+            for candidate in _substring_stage(connection, query.index_terms, wanted):
                 if _has_short_terms(candidate, query):
                     found.setdefault(candidate.id, candidate)
         ranked = sorted(found.values(), key=lambda c: _sort_key(c, query))

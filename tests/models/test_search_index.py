@@ -262,7 +262,7 @@ def test_migration_0002_builds_documents_with_the_same_sql_as_the_program() -> N
     from pathlib import Path
 
     import crm_desktop.models.migrations as migrations
-    from crm_desktop.models.search_index import KINDS, insert_all_sql
+    from crm_desktop.models.search_index import KINDS, document_select
 
     path = Path(migrations.__file__).parent / "versions" / "0002_search_index.py"
     spec = spec_from_file_location("migration_0002", path)
@@ -273,5 +273,65 @@ def test_migration_0002_builds_documents_with_the_same_sql_as_the_program() -> N
     assert set(order) == set(KINDS)
     for dialect in ("sqlite", "postgresql"):
         frozen = [" ".join(sql.split()) for sql in module._fill_statements(dialect)]
-        current = [" ".join(insert_all_sql(dialect, kind).split()) for kind in order]
+        # 0003 appends the bigram line to these documents; the documents themselves agree.
+        insert = "INSERT INTO search_doc (kind, entity_id, key1, key2, body) "
+        current = [" ".join((insert + document_select(dialect, kind)).split()) for kind in order]
         assert frozen == current
+
+
+CJK_SAMPLES = (
+    "",
+    "ACME GmbH",
+    "华为技术有限公司",
+    "王小明\n北京鑫源照明股份有限公司\nwang@xinyuan.cn",
+    "서울특별시 株式会社ソニー",
+    "丰田、本田。日产",  # CJK punctuation breaks a word
+    "A王B李C",  # single CJK characters make no bigram
+    "𠀀𠀁",  # outside the ranges: no bigram
+)
+
+
+@pytest.mark.parametrize("sample", CJK_SAMPLES)
+def test_bigram_function_in_sql_is_the_python_one(db: Database, sample: str) -> None:
+    from crm_desktop.models.cjk import cjk_bigrams
+
+    with db.engine.connect() as conn:
+        in_sql = conn.execute(text("SELECT crm_cjk_bigrams(:t)"), {"t": sample}).scalar()
+    assert in_sql == cjk_bigrams(sample)
+
+
+def test_bigram_line_ends_every_document(db: Database) -> None:
+    with db.sessions.begin() as session:
+        company = Company(name="华为技术有限公司")
+        session.add(company)
+        session.flush()
+        contact = Contact(full_name="王小明", company_id=company.id)
+        session.add(contact)
+        session.flush()
+        contact_id = contact.id
+    body = _body(db, contact_id)
+    assert body is not None
+    assert body.split("\n")[-1] == "王小| 小明| 华为| 为技| 技术| 术有| 有限| 限公| 公司|"
+
+
+def test_migration_0003_gives_the_documents_a_rebuild_gives(db: Database) -> None:
+    with db.sessions.begin() as session:
+        session.add(Company(name="深圳市科技有限公司"))
+        session.add(Contact(full_name="Anna Schmidt"))
+
+    def bodies() -> list[str]:
+        with db.engine.connect() as conn:
+            return sorted(conn.execute(text("SELECT body FROM search_doc")).scalars())
+
+    rebuilt = bodies()
+    config = alembic_config()
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0002")
+    assert all("|" not in body for body in bodies())  # 0002's documents: no bigram line
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    assert bodies() == rebuilt
+    assert any(body.endswith("科技| 技有| 有限| 限公| 公司|") for body in rebuilt)
+    assert _indexed_ids(db, "科技|")

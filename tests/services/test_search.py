@@ -129,6 +129,22 @@ def test_chinese_three_character_fragments_match_anywhere(
     assert _found(db, "小米科") == [("lead", crm["lead"])]
 
 
+def test_chinese_two_character_words_match_anywhere(
+    db: Database, crm: dict[str, uuid.UUID]
+) -> None:
+    """Most Chinese words have two characters: "技术" inside 华为技术有限公司, "科技" inside
+    北京小米科技, "伟" and "明" alone are still only a name's start."""
+    hits = _found(db, "技术")
+    assert hits[0] == ("company", crm["huawei"])
+    assert set(hits[1:]) == {("contact", crm["wangwei"]), ("contact", crm["xiaoming"])}
+    assert _found(db, "科技") == [("lead", crm["lead"])]
+    assert _found(db, "米科") == [("lead", crm["lead"])]
+    assert _found(db, "小米 李娜") == [("lead", crm["lead"])]  # two words, both anywhere
+    assert _found(db, "技术 小明") == [("contact", crm["xiaoming"])]
+    assert _found(db, "技师") == []
+    assert _found(db, "nn") == []  # Latin two-letter fragments stay prefix-only
+
+
 def test_latin_fragments_of_names_companies_and_emails(
     db: Database, crm: dict[str, uuid.UUID]
 ) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import make_url
 
 import crm_desktop.models  # noqa: F401 - registers every table on Base.metadata
 from crm_desktop.models.base import Base
+from crm_desktop.models.database import create_db_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -39,7 +40,7 @@ else:
     url = os.environ.get("CRM_DATABASE_URL") or config.get_main_option("sqlalchemy.url")
     if not url:
         raise SystemExit("Set CRM_DATABASE_URL to run alembic against a database")
-    engine = create_engine(url)
+    engine = create_db_engine(make_url(url))  # SQLite gets the program's SQL functions too
     with engine.begin() as conn:
         _run(conn)
     engine.dispose()
