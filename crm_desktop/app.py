@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -15,11 +16,15 @@ from types import TracebackType
 
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
-from crm_desktop.models.database import APP_NAME, DatabaseError, open_database
+from crm_desktop.models.database import APP_NAME, Database, DatabaseError, open_database
 
 log = logging.getLogger(__name__)
+
+# Opening takes milliseconds, unless a new version updates a big database first (minutes at a
+# million contacts): after this long a window says what is going on.
+OPEN_NOTICE_AFTER_S = 0.3
 
 
 def log_file_path() -> Path:
@@ -85,6 +90,51 @@ class ExceptionReporter:
             self._showing = False
 
 
+def open_database_in_background(app: QCoreApplication, db_url: str | None) -> Database:
+    """open_database (which may migrate) on a thread, with a busy window if it takes long.
+
+    The migration is one transaction: it is not offered for cancelling, since stopping it
+    half-way would only roll it back, and this version cannot use the database without it.
+    """
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["db"] = open_database(db_url)
+        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=work, name="open-database", daemon=True)
+    thread.start()
+    thread.join(OPEN_NOTICE_AFTER_S)
+    if thread.is_alive():
+        tr = QCoreApplication.translate
+        dialog = QProgressDialog(
+            tr(
+                "App",
+                "Opening the database…\nIf this version of crm-desktop is new, it is updating "
+                "the database (a copy of a database file is kept first). A large database can "
+                "take a few minutes.",
+            ),
+            "",
+            0,
+            0,
+        )
+        dialog.setWindowTitle(APP_NAME)
+        dialog.setCancelButton(None)
+        dialog.show()
+        while thread.is_alive():
+            app.processEvents()
+            thread.join(0.05)
+        dialog.close()
+    error = outcome.get("error")
+    if isinstance(error, BaseException):
+        raise error
+    db = outcome["db"]
+    assert isinstance(db, Database)
+    return db
+
+
 def run_gui(db_url: str | None) -> int:
     log_path = setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
@@ -93,7 +143,7 @@ def run_gui(db_url: str | None) -> int:
     sys.excepthook = ExceptionReporter(log_path)
     log.info("starting")
     try:
-        db = open_database(db_url)
+        db = open_database_in_background(app, db_url)
     except DatabaseError as exc:
         log.error("cannot open the database: %s", exc)
         QMessageBox.critical(None, APP_NAME, str(exc))
