@@ -16,7 +16,7 @@ from types import TracebackType
 
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
 
 from crm_desktop.models.database import APP_NAME, Database, DatabaseError, open_database
 
@@ -109,17 +109,18 @@ def open_database_in_background(app: QCoreApplication, db_url: str | None) -> Da
     thread.join(OPEN_NOTICE_AFTER_S)
     if thread.is_alive():
         tr = QCoreApplication.translate
-        dialog = QProgressDialog(
+        dialog = QProgressDialog("", "", 0, 0)
+        label = QLabel(
             tr(
                 "App",
-                "Opening the database…\nIf this version of crm-desktop is new, it is updating "
-                "the database (a copy of a database file is kept first). A large database can "
-                "take a few minutes.",
-            ),
-            "",
-            0,
-            0,
+                "<b>Opening the database…</b><br>If this version of crm-desktop is new, it is "
+                "updating the database (a copy of a database file is kept first). A large "
+                "database can take a few minutes.",
+            )
         )
+        label.setWordWrap(True)
+        dialog.setLabel(label)
+        dialog.setMinimumWidth(460)
         dialog.setWindowTitle(APP_NAME)
         dialog.setCancelButton(None)
         dialog.show()
