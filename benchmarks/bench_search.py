@@ -7,7 +7,8 @@ The database is expected to hold demo data (`crm-desktop demo --size N --db URL`
 benchmarks/make_demo_db.py); with --reindex the search index is rebuilt first and
 timed. Queries are drawn from the data itself with a fixed seed (so they have
 answers, as real ones do): a Latin surname fragment, Chinese 2- and 3-character
-names, a company fragment, an e-mail fragment, a phone number typed in three
+names, a company fragment, a two-character Chinese word from the middle of a
+company name, an e-mail fragment, a phone number typed in three
 ways; plus fixed very common words ("wang", "有限公司", "gmbh") and one character.
 Each query runs through `search()` exactly as the search dialog calls it
 (session, both stages, titles and subtitles), `--repeat` times after one warm-up.
@@ -65,6 +66,7 @@ def build_queries(db: Database, per_kind: int, seed: int) -> dict[str, list[str]
         "Chinese 2 chars": [],
         "Chinese 3 chars": [],
         "company fragment": [],
+        "Chinese 2-char word inside": [],
         "e-mail fragment": [],
         "phone 138 0013": [],
         "phone 1380013": [],
@@ -87,6 +89,9 @@ def build_queries(db: Database, per_kind: int, seed: int) -> dict[str, list[str]
             surname = name.split(" ")[-1]
             if len(surname) >= 5:
                 queries["Latin name fragment"].append(surname[: rng.randint(4, 5)].lower())
+        if _is_cjk(company[:4]) and len(company) >= 6 and wants("Chinese 2-char word inside"):
+            start = rng.randint(2, len(company) - 2)  # not the start: "技术" of 华为技术…
+            queries["Chinese 2-char word inside"].append(company[start : start + 2])
         if company and wants("company fragment"):
             start = rng.randint(0, max(0, len(company) - 5))
             fragment = company[start : start + (4 if _is_cjk(company[:2]) else 6)].strip()
