@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         self.list_pages["leads"].form.convert_requested.connect(self.convert_lead)  # type: ignore[attr-defined]
         self.card_entry = CardEntryPage(db)
         self.card_entry.lead_saved.connect(self.apply_changes)
-        self.card_entry.open_record_requested.connect(self._on_card_entry_open_record_requested)
+        self.card_entry.open_record_requested.connect(self._show_record_of_kind)
         self.add_page("cards", self.tr("Card entry"), self.card_entry)
         self.setAcceptDrops(True)
 
@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         """Ctrl+K: the search box over every lead, contact, company and deal."""
         if self.search_dialog is None:
             self.search_dialog = SearchDialog(self.db, self)
-            self.search_dialog.result_chosen.connect(self._on_search_dialog_result_chosen)
+            self.search_dialog.result_chosen.connect(self._show_record_of_kind)
         self.search_dialog.show()
         self.search_dialog.raise_()
         self.search_dialog.activateWindow()
@@ -455,10 +455,8 @@ class MainWindow(QMainWindow):
             self.tr("Lead converted: %1.").replace("%1", ", ".join(made)), 8000
         )
 
-    def _on_search_dialog_result_chosen(self, kind: str, record_id: uuid.UUID) -> None:
-        self.show_record(PAGE_OF_KIND[kind], record_id)
-
-    def _on_card_entry_open_record_requested(self, kind: str, record_id: uuid.UUID) -> None:
+    def _show_record_of_kind(self, kind: str, record_id: uuid.UUID) -> None:
+        """A search hit or a duplicate link chose a record ("contact", id)."""
         self.show_record(PAGE_OF_KIND[kind], record_id)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
