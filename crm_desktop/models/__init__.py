@@ -7,6 +7,7 @@ from crm_desktop.models.contact import Contact
 from crm_desktop.models.contact_method import PHONE_KINDS, ContactMethod, MethodKind
 from crm_desktop.models.deal import Deal
 from crm_desktop.models.event import Event, LeadSource
+from crm_desktop.models.import_batch import ImportBatch, ImportChange, ImportProblem, ImportStatus
 from crm_desktop.models.lead import Lead, LeadStatus
 from crm_desktop.models.pipeline import Pipeline, Stage
 from crm_desktop.models.setting import Setting
@@ -22,6 +23,10 @@ __all__ = [
     "Deal",
     "Entity",
     "Event",
+    "ImportBatch",
+    "ImportChange",
+    "ImportProblem",
+    "ImportStatus",
     "Lead",
     "LeadSource",
     "LeadStatus",

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_desktop.models.base import Entity
+from crm_desktop.models.mixins import ImportedMixin
 
 
 class MethodKind(enum.StrEnum):
@@ -26,7 +27,7 @@ class MethodKind(enum.StrEnum):
 PHONE_KINDS = frozenset({MethodKind.PHONE, MethodKind.MOBILE, MethodKind.FAX})
 
 
-class ContactMethod(Entity):
+class ContactMethod(ImportedMixin, Entity):
     """Belongs to exactly one lead, contact or company."""
 
     __tablename__ = "contact_method"

@@ -10,10 +10,10 @@ from sqlalchemy import ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_desktop.models.base import Entity
-from crm_desktop.models.mixins import OwnedMixin
+from crm_desktop.models.mixins import CustomFieldsMixin, ImportedMixin, OwnedMixin
 
 
-class Deal(OwnedMixin, Entity):
+class Deal(ImportedMixin, CustomFieldsMixin, OwnedMixin, Entity):
     __tablename__ = "deal"
 
     title: Mapped[str] = mapped_column(String(300), index=True)

@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from crm_desktop.models.base import Entity
-from crm_desktop.models.mixins import AddressMixin, OwnedMixin
+from crm_desktop.models.mixins import AddressMixin, CustomFieldsMixin, ImportedMixin, OwnedMixin
 
 
 class LeadStatus(enum.StrEnum):
@@ -21,7 +21,7 @@ class LeadStatus(enum.StrEnum):
     CONVERTED = "converted"
 
 
-class Lead(OwnedMixin, AddressMixin, Entity):
+class Lead(ImportedMixin, CustomFieldsMixin, OwnedMixin, AddressMixin, Entity):
     __tablename__ = "lead"
 
     person_name: Mapped[str] = mapped_column(String(300), index=True)
