@@ -1,0 +1,313 @@
+"""Reference timings for importing an xlsx of contacts: the same file read and stored without us.
+
+    python benchmarks/bench_import_reference.py /tmp/bench-import/contacts-100000.xlsx
+    python benchmarks/bench_import_reference.py /tmp/bench-import/contacts-1048575.xlsx \
+        --pg postgresql+psycopg://crm_ci:crm_ci@localhost/crm_bench_import --json ref-1m.json
+
+Make the files first with `benchmarks/make_import_files.py`. Every step runs in a fresh
+Python process, so its peak memory (the child's ru_maxrss from os.wait4) is its own:
+- calamine to_python(): python-calamine reads the first sheet into lists, the floor;
+- calamine iter_rows(): the same sheet consumed row by row;
+- pandas -> SQLite: pandas.read_excel(engine="calamine"), then DataFrame.to_sql("contacts",
+  index=False) into a new SQLite file, the script a user would write;
+- pandas -> PostgreSQL (with --pg URL): the same to_sql into that database, with pandas's
+  default method (one executemany) and, with --pg-multi, method="multi" in chunks of
+  5,000 rows (60,000 parameters, under PostgreSQL's 65,535). The table is replaced;
+- crm-desktop import: `time_crm_import`, the real importer into a new SQLite file (or
+  --crm-db URL); skipped with a note while the command does not exist yet.
+"Seconds" is measured inside the child around the work alone (no interpreter start-up or
+imports); "RSS at start" is the child's memory after its imports, before the work.
+pandas is needed only here: `pip install -e '.[bench]'`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CRM_DESKTOP = ROOT / ".venv" / "bin" / "crm-desktop"
+MULTI_CHUNK = 5000  # rows per INSERT with method="multi": 12 columns x 5,000 = 60,000 params
+
+
+@dataclass
+class StepResult:
+    step: str
+    rows: int | None = None
+    seconds: float | None = None  # the work alone, timed in the child
+    wall: float = 0.0  # the child process, start-up and imports included
+    peak_rss_mb: float = 0.0
+    start_rss_mb: float | None = None
+    phases: dict[str, float] = field(default_factory=dict)
+    note: str = ""
+    ok: bool = True
+
+    @property
+    def rows_per_second(self) -> float | None:
+        timed = self.seconds if self.seconds is not None else self.wall
+        return self.rows / timed if self.rows and timed else None
+
+
+# --- what runs in the child -------------------------------------------------------------
+
+
+def _vm_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _child_calamine_to_python(path: str, _target: str) -> dict[str, object]:
+    from python_calamine import CalamineWorkbook
+
+    start_rss = _vm_rss_mb()
+    t0 = time.perf_counter()
+    rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+    seconds = time.perf_counter() - t0
+    return {"rows": len(rows) - 1, "seconds": seconds, "start_rss_mb": start_rss}
+
+
+def _child_calamine_iter_rows(path: str, _target: str) -> dict[str, object]:
+    from python_calamine import CalamineWorkbook
+
+    start_rss = _vm_rss_mb()
+    t0 = time.perf_counter()
+    sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0)
+    opened = time.perf_counter()
+    count = sum(1 for _row in sheet.iter_rows())
+    done = time.perf_counter()
+    return {
+        "rows": count - 1,
+        "seconds": done - t0,
+        "start_rss_mb": start_rss,
+        "phases": {"open sheet": opened - t0, "iterate": done - opened},
+    }
+
+
+def _child_pandas_to_sql(path: str, target: str, method: str | None) -> dict[str, object]:
+    import pandas as pd
+    from sqlalchemy import create_engine
+
+    engine = create_engine(target)
+    start_rss = _vm_rss_mb()
+    t0 = time.perf_counter()
+    frame = pd.read_excel(path, engine="calamine")
+    read = time.perf_counter()
+    frame.to_sql(
+        "contacts",
+        engine,
+        index=False,
+        if_exists="replace",
+        method=method,
+        chunksize=MULTI_CHUNK if method == "multi" else None,
+    )
+    done = time.perf_counter()
+    engine.dispose()
+    return {
+        "rows": len(frame),
+        "seconds": done - t0,
+        "start_rss_mb": start_rss,
+        "phases": {"read_excel": read - t0, "to_sql": done - read},
+    }
+
+
+CHILD_STEPS: dict[str, Callable[[str, str], dict[str, object]]] = {
+    "calamine-to-python": _child_calamine_to_python,
+    "calamine-iter-rows": _child_calamine_iter_rows,
+    "pandas-default": lambda path, target: _child_pandas_to_sql(path, target, None),
+    "pandas-multi": lambda path, target: _child_pandas_to_sql(path, target, "multi"),
+}
+
+
+def child_main(step: str, path: str, target: str, out: str) -> int:
+    result = CHILD_STEPS[step](path, target)
+    Path(out).write_text(json.dumps(result))
+    return 0
+
+
+# --- the parent: run each step in its own process ---------------------------------------
+
+
+def run_measured(argv: list[str], timeout: float) -> tuple[int, float, float, str]:
+    """Run argv; return (exit code, wall seconds, peak RSS in MB, the tail of its stderr).
+
+    The child is reaped with os.wait4, whose rusage covers that child alone.
+    """
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                child.send_signal(signal.SIGKILL)
+                pid, status, usage = os.wait4(child.pid, 0)
+                break
+            time.sleep(0.02)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        errors.seek(0)
+        tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+    return child.returncode, wall, usage.ru_maxrss / 1024, " | ".join(tail)
+
+
+def run_step(label: str, step: str, path: Path, target: str, timeout: float) -> StepResult:
+    print(f"  {label} ...", file=sys.stderr, flush=True)
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        argv = [sys.executable, __file__, "--child", step, str(path), target, out.name]
+        code, wall, peak, tail = run_measured(argv, timeout)
+        if code != 0:
+            return StepResult(label, wall=wall, peak_rss_mb=peak, note=tail, ok=False)
+        data = json.loads(Path(out.name).read_text())
+    return StepResult(label, wall=wall, peak_rss_mb=peak, **data)
+
+
+def time_crm_import(
+    path: Path, db_url: str, rows: int | None = None, timeout: float = 3600.0
+) -> StepResult:
+    """The real importer: `crm-desktop import PATH --target contacts --on-duplicate create`.
+
+    Wall time and peak RSS of the whole command (start-up and migration included). While
+    the command is missing or fails, the result says so and the benchmark goes on.
+    """
+    label = "crm-desktop import"
+    if not CRM_DESKTOP.exists():
+        return StepResult(label, note=f"not available yet ({CRM_DESKTOP} missing)", ok=False)
+    argv = [str(CRM_DESKTOP), "import", str(path), "--target", "contacts"]
+    argv += ["--on-duplicate", "create", "--db", db_url]
+    print(f"  {label} ...", file=sys.stderr, flush=True)
+    code, wall, peak, tail = run_measured(argv, timeout)
+    if code != 0:
+        return StepResult(
+            label,
+            wall=wall,
+            peak_rss_mb=peak,
+            note=f"not available yet (exit {code}: {tail[:200]})",
+            ok=False,
+        )
+    return StepResult(label, rows=rows, wall=wall, peak_rss_mb=peak, note="wall time of the CLI")
+
+
+def _fresh_sqlite(file: Path) -> str:
+    for extra in ("", "-wal", "-shm", "-journal"):
+        Path(f"{file}{extra}").unlink(missing_ok=True)
+    return f"sqlite:///{file}"
+
+
+def _versions() -> dict[str, str]:
+    names = ("python-calamine", "pandas", "SQLAlchemy", "psycopg", "openpyxl")
+    found = {"python": platform.python_version()}
+    for name in names:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "missing"
+    return found
+
+
+def _table(results: list[StepResult]) -> None:
+    print(
+        f"{'step':<42} {'rows':>10} {'seconds':>9} {'rows/s':>10} {'peak RSS':>10} {'at start':>9}"
+    )
+    for r in results:
+        if not r.ok:
+            print(f"{r.step:<42} {r.note}")
+            continue
+        seconds = r.seconds if r.seconds is not None else r.wall
+        rate = f"{r.rows_per_second:,.0f}" if r.rows_per_second else "-"
+        start = f"{r.start_rss_mb:,.0f} MB" if r.start_rss_mb is not None else "-"
+        rows = f"{r.rows:,}" if r.rows is not None else "-"
+        print(
+            f"{r.step:<42} {rows:>10} {seconds:9.2f} {rate:>10} {r.peak_rss_mb:7,.0f} MB {start:>9}"
+        )
+        for phase, took in r.phases.items():
+            print(f"    {phase:<38} {'':>10} {took:9.2f}")
+        if r.note:
+            print(f"    ({r.note})")
+
+
+def main() -> int:
+    if len(sys.argv) == 6 and sys.argv[1] == "--child":
+        return child_main(*sys.argv[2:])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("xlsx", type=Path)
+    parser.add_argument("--pg", help="postgresql+psycopg://... for the pandas PostgreSQL step")
+    parser.add_argument("--pg-multi", action="store_true", help="also to_sql(method='multi')")
+    parser.add_argument("--workdir", type=Path, help="for the SQLite files (default: the xlsx's)")
+    parser.add_argument("--crm-db", help="database for crm-desktop import (default: new SQLite)")
+    parser.add_argument("--no-crm", action="store_true", help="skip crm-desktop import")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per step")
+    parser.add_argument("--json", type=Path, help="write the results here too")
+    args = parser.parse_args()
+    path = args.xlsx.resolve()
+    workdir = args.workdir or path.parent
+    stem = path.stem
+    print(f"file: {path}  ({path.stat().st_size / 1e6:,.1f} MB)", file=sys.stderr)
+
+    results = [
+        run_step("calamine to_python()", "calamine-to-python", path, "", args.timeout),
+        run_step("calamine iter_rows()", "calamine-iter-rows", path, "", args.timeout),
+    ]
+    sqlite = _fresh_sqlite(workdir / f"pandas-{stem}.sqlite3")
+    results.append(
+        run_step(
+            "pandas read_excel + to_sql -> SQLite", "pandas-default", path, sqlite, args.timeout
+        )
+    )
+    if args.pg:
+        results.append(
+            run_step(
+                "pandas ... to_sql -> PostgreSQL (default)",
+                "pandas-default",
+                path,
+                args.pg,
+                args.timeout,
+            )
+        )
+        if args.pg_multi:
+            results.append(
+                run_step(
+                    "pandas ... to_sql -> PostgreSQL (multi)",
+                    "pandas-multi",
+                    path,
+                    args.pg,
+                    args.timeout,
+                )
+            )
+    rows = results[0].rows
+    if not args.no_crm:
+        crm_db = args.crm_db or _fresh_sqlite(workdir / f"crm-import-{stem}.sqlite3")
+        results.append(time_crm_import(path, crm_db, rows, args.timeout))
+
+    print(f"file: {path.name}, {rows or 0:,} rows, {path.stat().st_size / 1e6:,.1f} MB")
+    _table(results)
+    if args.json:
+        payload = {
+            "file": str(path),
+            "bytes": path.stat().st_size,
+            "rows": rows,
+            "versions": _versions(),
+            "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+            "steps": [asdict(r) | {"rows_per_second": r.rows_per_second} for r in results],
+        }
+        args.json.write_text(json.dumps(payload, indent=2) + "\n")
+        print(f"written: {args.json}")
+    return 0 if all(r.ok or r.step == "crm-desktop import" for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
