@@ -3,9 +3,14 @@
 vCard files in the wild break every rule, so bytes are handled before text:
 byte-order marks and UTF-16 without one, lines folded in the middle of a UTF-8
 character (unfolded as bytes, then decoded), quoted-printable with soft line
-breaks and per-property CHARSET. Each card then goes to vobject; when vobject
-refuses it (or its quoted-printable handling cannot be trusted) a tolerant
-parser reads the same lines. Both paths end in one mapping to CardData.
+breaks and per-property CHARSET, 2.1 base64 blocks whose lines are not indented.
+A tolerant reader then turns each line into a property and one mapping makes
+CardData of them.
+
+vobject is not used to read cards: version 0.9.9 keeps only the text before
+the first comma of a text value ("FN:Mustermann, Heiko" becomes "Mustermann",
+a NOTE loses everything after its first comma) and leaves "\\:" escapes in
+place, so reading through it loses data that the tolerant reader keeps.
 """
 
 from __future__ import annotations
@@ -15,9 +20,14 @@ import quopri
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-import vobject
+from crm_desktop.services.vcard_values import (
+    ab_label,
+    im_entry,
+    is_im_property,
+    photo_bytes,
+    type_label,
+)
 
 
 class CardParseError(ValueError):
@@ -26,7 +36,17 @@ class CardParseError(ValueError):
 
 @dataclass(frozen=True)
 class CardData:
-    """What a business card says, as written."""
+    """What a business card says, as written.
+
+    Labels: ``phone_labels`` runs parallel to ``phones`` (``mobile_labels`` to
+    ``mobiles``, and so on for faxes, e-mails, websites and ims); the label is an
+    Apple ``X-ABLabel`` of the same ``itemN`` group ("Work" for
+    ``_$!<Work>!$_``, a custom text as written), else the TYPE ("Work", "Home",
+    "Other", "iPhone", ...), else "". A label tuple may be shorter than its
+    values when a card is built by hand: read them through ``contact_methods``.
+    ``ims`` are (kind, handle) with kind "wechat", "qq", "whatsapp" or "im"
+    (MethodKind values); an im's label names the service ("Skype", "Jabber").
+    """
 
     full_name: str = ""
     given_name: str = ""
@@ -45,11 +65,41 @@ class CardData:
     country: str = ""
     note: str = ""
     is_group: bool = False
+    phone_labels: tuple[str, ...] = ()
+    mobile_labels: tuple[str, ...] = ()
+    fax_labels: tuple[str, ...] = ()
+    email_labels: tuple[str, ...] = ()
+    website_labels: tuple[str, ...] = ()
+    ims: tuple[tuple[str, str], ...] = ()
+    im_labels: tuple[str, ...] = ()
+    birthday: str = ""  # BDAY as written ("1970-01-01", "--0203", "circa 1800")
+    photo: bytes | None = field(default=None, repr=False)  # an inline image, never a URL
 
     @property
     def all_phones(self) -> tuple[str, ...]:
         """Phones and mobiles in card order (faxes are kept apart)."""
         return self.mobiles + self.phones
+
+    @property
+    def contact_methods(self) -> tuple[tuple[str, str, str], ...]:
+        """(kind, value, label) of every e-mail, phone, website and IM handle.
+
+        kind is a MethodKind value: email, mobile, phone, fax, website, wechat, qq,
+        whatsapp or im; the order is the one a contact form lists them in.
+        """
+
+        def rows(kind: str, values: Sequence[str], labels: Sequence[str]) -> list[tuple[str, ...]]:
+            return [(kind, v, labels[i] if i < len(labels) else "") for i, v in enumerate(values)]
+
+        out: list[tuple[str, ...]] = []
+        out += rows("email", self.emails, self.email_labels)
+        out += rows("mobile", self.mobiles, self.mobile_labels)
+        out += rows("phone", self.phones, self.phone_labels)
+        out += rows("fax", self.faxes, self.fax_labels)
+        out += rows("website", self.websites, self.website_labels)
+        for i, (kind, handle) in enumerate(self.ims):
+            out.append((kind, handle, self.im_labels[i] if i < len(self.im_labels) else ""))
+        return tuple((k, v, label) for k, v, label in out)
 
     def is_empty(self) -> bool:
         return not (self.full_name or self.company or self.emails or self.phones or self.mobiles)
@@ -65,11 +115,28 @@ class ParsedCard:
 
 
 @dataclass(frozen=True)
+class VCardFile:
+    """Every card of a .vcf file and how many of them are people, groups and failures.
+
+    ``people`` counts parsed person cards that hold a name, company, phone or
+    e-mail; ``groups`` the contact-group cards (kept in ``cards``, not people);
+    ``failed`` the cards that could not be used, each with its reason in
+    ``ParsedCard.error``.
+    """
+
+    cards: list[ParsedCard]
+    people: int
+    groups: int
+    failed: int
+
+
+@dataclass(frozen=True)
 class _Prop:
     name: str  # upper case, without group
     types: frozenset[str]  # upper case TYPE values and bare 2.1 parameters
     parts: tuple[str, ...]  # unescaped structured components (one for plain text)
     params: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    group: str = ""  # upper case "ITEM1" of "item1.TEL", or ""
 
     @property
     def text(self) -> str:
@@ -79,6 +146,8 @@ class _Prop:
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _BEGIN = re.compile(rb"^\s*BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
 _END = re.compile(rb"^\s*END\s*:\s*VCARD\s*$", re.IGNORECASE)
+_BASE64_HEAD = re.compile(rb"[;:](?:ENCODING\s*=\s*)?(?:BASE64|B)\s*(?:[;:]|$)", re.IGNORECASE)
+_BASE64_LINE = re.compile(rb"^[A-Za-z0-9+/]+=*$")
 
 
 def join_name(given: str, family: str) -> str:
@@ -108,9 +177,16 @@ def _as_ascii_compatible(data: bytes) -> bytes:
     return data
 
 
+def _head(line: bytes) -> bytes:
+    return line.split(b":", 1)[0].upper()
+
+
 def _is_quoted_printable(line: bytes) -> bool:
-    head = line.split(b":", 1)[0].upper()
-    return b"QUOTED-PRINTABLE" in head
+    return b"QUOTED-PRINTABLE" in _head(line)
+
+
+def _is_base64(line: bytes) -> bool:
+    return bool(_BASE64_HEAD.search(_head(line) + b":"))
 
 
 def _logical_lines(data: bytes) -> list[bytes]:
@@ -127,6 +203,10 @@ def _logical_lines(data: bytes) -> list[bytes]:
             continue
         if lines and raw[:1] in (b" ", b"\t"):
             lines[-1] += raw[1:]
+            continue
+        if lines and _BASE64_LINE.match(raw) and _is_base64(lines[-1]):
+            # vCard 2.1 lets base64 run on over lines that are not indented.
+            lines[-1] += raw
             continue
         lines.append(raw)
     return [line for line in lines if line.strip()]
@@ -174,17 +254,6 @@ def _split_unquoted(text: str, sep: str) -> list[str]:
     return parts
 
 
-def _head_and_value(line: bytes) -> tuple[str, bytes] | None:
-    """Split 'NAME;PARAMS:value' at the first colon that is not inside quotes."""
-    quoted = False
-    for index, byte in enumerate(line):
-        if byte == 0x22:
-            quoted = not quoted
-        elif byte == 0x3A and not quoted:
-            return line[:index].decode("ascii", errors="replace"), line[index + 1 :]
-    return None
-
-
 def _decode(value: bytes, charset: str | None) -> str:
     for codec in (charset, "utf-8", "cp1252"):
         if not codec:
@@ -194,6 +263,18 @@ def _decode(value: bytes, charset: str | None) -> str:
         except (LookupError, UnicodeDecodeError):
             continue
     return value.decode("utf-8", errors="replace")  # pragma: no cover - cp1252 decodes most
+
+
+def _head_and_value(line: bytes) -> tuple[str, bytes] | None:
+    """Split 'NAME;PARAMS:value' at the first colon that is not inside quotes."""
+    quoted = False
+    for index, byte in enumerate(line):
+        if byte == 0x22:
+            quoted = not quoted
+        elif byte == 0x3A and not quoted:
+            # Parameters may hold UTF-8 too (X-SERVICE-TYPE="Mike’s IM").
+            return _decode(line[:index], None), line[index + 1 :]
+    return None
 
 
 def _unescape(text: str) -> str:
@@ -229,20 +310,13 @@ def _split_structured(text: str) -> list[str]:
     return [_unescape(p) for p in parts]
 
 
-@dataclass(frozen=True)
-class _Line:
-    prop: _Prop
-    text: str  # the whole line, decoded, for vobject
-    needs_fallback: bool  # quoted-printable or a legacy charset
-
-
-def _parse_line(line: bytes) -> _Line | None:
+def _parse_line(line: bytes) -> _Prop | None:
     split = _head_and_value(line)
     if split is None:
         return None
     head, raw_value = split
     pieces = _split_unquoted(head, ";")
-    name = pieces[0].strip().upper().rsplit(".", 1)[-1]
+    group, _, name = pieces[0].strip().upper().rpartition(".")
     params: dict[str, str] = {}
     types: set[str] = set()
     for piece in pieces[1:]:
@@ -264,10 +338,7 @@ def _parse_line(line: bytes) -> _Line | None:
         # Decoded line breaks are real text; in vCard 2.1 nothing else is escaped.
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     parts = tuple(_split_structured(value)) if not quoted else tuple(value.split(";"))
-    legacy = charset is not None and charset.lower().replace("_", "-") not in ("utf-8", "utf8")
-    prop = _Prop(name=name, types=frozenset(types), parts=parts, params=params)
-    text = _decode(line, charset if not quoted else None)
-    return _Line(prop=prop, text=text, needs_fallback=quoted or legacy)
+    return _Prop(name=name, types=frozenset(types), parts=parts, params=params, group=group)
 
 
 # ---------------------------------------------------------------------------- props to card
@@ -293,10 +364,71 @@ def _nonempty(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _labelled(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Values without blanks or repeats, and their labels (a repeat may supply a missing one)."""
+    values: list[str] = []
+    labels: list[str] = []
+    for value, label in pairs:
+        value = value.strip()
+        if not value:
+            continue
+        if value in values:
+            index = values.index(value)
+            labels[index] = labels[index] or label
+            continue
+        values.append(value)
+        labels.append(label)
+    return tuple(values), tuple(labels)
+
+
+def _label(prop: _Prop, ab_labels: dict[str, str]) -> str:
+    return (ab_labels.get(prop.group, "") if prop.group else "") or type_label(prop.types)
+
+
+def _ims(props: Sequence[_Prop], ab_labels: dict[str, str]) -> list[tuple[str, str, str]]:
+    found: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str, str]] = set()
+    for prop in props:
+        if not is_im_property(prop.name):
+            continue
+        label = ab_labels.get(prop.group, "") if prop.group else ""
+        # KAddressBook joins several handles of one service with U+E000.
+        for value in prop.text.split("\ue000"):
+            entry = im_entry(prop.name, value, prop.params, prop.types, label)
+            if entry is None:
+                continue
+            kind, handle, im_label, service = entry
+            key = (kind, service, handle.casefold())
+            if key not in seen:  # X-AIM and IMPP;X-SERVICE-TYPE=aim often repeat one handle
+                seen.add(key)
+                found.append((kind, handle, im_label))
+    return found
+
+
+def _photo(props: Sequence[_Prop]) -> bytes | None:
+    for prop in props:
+        if prop.name == "PHOTO":
+            data = photo_bytes(prop.text, prop.params, prop.types)
+            if data is not None:
+                return data
+    return None
+
+
+def _address(props: Sequence[_Prop]) -> list[str]:
+    """The first address with any text in it (an empty ADR before it does not hide it)."""
+    for prop in props:
+        if prop.name == "ADR" and any(p.strip() for p in prop.parts):
+            return list(prop.parts) + [""] * (7 - len(prop.parts))
+    return [""] * 7
+
+
 def _card_from_props(props: Sequence[_Prop]) -> CardData:
     first: dict[str, _Prop] = {}
+    ab_labels: dict[str, str] = {}
     for prop in props:
         first.setdefault(prop.name, prop)
+        if prop.name == "X-ABLABEL" and prop.group:
+            ab_labels.setdefault(prop.group, ab_label(prop.text))
     n_parts = list(first["N"].parts) if "N" in first else []
     n_parts += [""] * (5 - len(n_parts))
     family, given = n_parts[0].strip(), n_parts[1].strip()
@@ -309,39 +441,42 @@ def _card_from_props(props: Sequence[_Prop]) -> CardData:
     title = first["TITLE"].text if "TITLE" in first else ""
     if not title and "ROLE" in first:
         title = first["ROLE"].text
-    phones: list[str] = []
-    mobiles: list[str] = []
-    faxes: list[str] = []
+    phones: list[tuple[str, str]] = []
+    mobiles: list[tuple[str, str]] = []
+    faxes: list[tuple[str, str]] = []
     for prop in props:
         if prop.name != "TEL":
             continue
-        number = _tel_value(prop.text)
+        number = (_tel_value(prop.text), _label(prop, ab_labels))
         if "FAX" in prop.types:
             faxes.append(number)
         elif prop.types & {"CELL", "MOBILE", "IPHONE"}:
             mobiles.append(number)
         else:
             phones.append(number)
-    emails = [p.text.removeprefix("mailto:") for p in props if p.name == "EMAIL"]
-    websites = [p.text for p in props if p.name == "URL"]
-    adr = list(first["ADR"].parts) if "ADR" in first else []
-    adr += [""] * (7 - len(adr))
+    emails = _labelled(
+        (p.text.removeprefix("mailto:"), _label(p, ab_labels)) for p in props if p.name == "EMAIL"
+    )
+    websites = _labelled((p.text, _label(p, ab_labels)) for p in props if p.name == "URL")
+    adr = _address(props)
     street = ", ".join(s.strip() for s in (adr[2], adr[1], adr[0]) if s.strip())
     notes = [p.text for p in props if p.name == "NOTE" and p.text]
     kind = (first["KIND"].text if "KIND" in first else "") or (
         first["X-ADDRESSBOOKSERVER-KIND"].text if "X-ADDRESSBOOKSERVER-KIND" in first else ""
     )
+    phone_values, mobile_values, fax_values = (_labelled(x) for x in (phones, mobiles, faxes))
+    ims = _ims(props, ab_labels)
     return CardData(
         full_name=_one_line(full),
         given_name=given,
         family_name=family,
         company=_one_line(org),
         title=_one_line(title),
-        phones=_nonempty(phones),
-        mobiles=_nonempty(mobiles),
-        faxes=_nonempty(faxes),
-        emails=_nonempty(emails),
-        websites=_nonempty(websites),
+        phones=phone_values[0],
+        mobiles=mobile_values[0],
+        faxes=fax_values[0],
+        emails=emails[0],
+        websites=websites[0],
         street=street,
         city=adr[3].strip(),
         region=adr[4].strip(),
@@ -349,54 +484,23 @@ def _card_from_props(props: Sequence[_Prop]) -> CardData:
         country=adr[6].strip(),
         note="\n".join(notes),
         is_group=kind.strip().lower() == "group",
+        phone_labels=phone_values[1],
+        mobile_labels=mobile_values[1],
+        fax_labels=fax_values[1],
+        email_labels=emails[1],
+        website_labels=websites[1],
+        ims=tuple((k, h) for k, h, _ in ims),
+        im_labels=tuple(label for _, _, label in ims),
+        birthday=first["BDAY"].text if "BDAY" in first else "",
+        photo=_photo(props),
     )
 
 
-def _vobject_parts(value: Any) -> tuple[str, ...]:
-    def text(v: Any) -> str:
-        return " ".join(str(x) for x in v) if isinstance(v, list) else str(v or "")
-
-    if isinstance(value, vobject.vcard.Name):
-        names = ("family", "given", "additional", "prefix", "suffix")
-        return tuple(text(getattr(value, f)) for f in names)
-    if isinstance(value, vobject.vcard.Address):
-        parts = ("box", "extended", "street", "city", "region", "code", "country")
-        return tuple(text(getattr(value, f)) for f in parts)
-    if isinstance(value, list):
-        return tuple(str(v) for v in value) or ("",)
-    if isinstance(value, bytes):
-        return ("",)  # inline PHOTO/LOGO data: not card text
-    return (str(value),)
-
-
-def _props_from_vobject(component: Any) -> list[_Prop]:
-    props: list[_Prop] = []
-    for line in component.getChildren():
-        if not hasattr(line, "value") or (isinstance(line.value, list | tuple) and not line.value):
-            continue
-        types: set[str] = {s.upper() for s in getattr(line, "singletonparams", [])}
-        for key, values in line.params.items():
-            if key.upper() == "TYPE":
-                for value in values:
-                    types.update(t.strip().upper() for t in str(value).split(",") if t.strip())
-        props.append(
-            _Prop(name=line.name.upper(), types=frozenset(types), parts=_vobject_parts(line.value))
-        )
-    return props
-
-
 def _parse_card(lines: Sequence[bytes]) -> CardData:
-    parsed = [p for p in (_parse_line(line) for line in lines) if p is not None]
-    if not parsed:
+    props = [p for p in (_parse_line(line) for line in lines) if p is not None]
+    if not props:
         raise CardParseError("the card is empty")
-    if not any(p.needs_fallback for p in parsed):
-        text = "BEGIN:VCARD\r\n" + "\r\n".join(p.text for p in parsed) + "\r\nEND:VCARD\r\n"
-        try:
-            component = vobject.readOne(text, ignoreUnreadable=False)
-            return _card_from_props(_props_from_vobject(component))
-        except Exception:  # noqa: BLE001 - vobject raises many types; the fallback reads it
-            pass
-    return _card_from_props([p.prop for p in parsed])
+    return _card_from_props(props)
 
 
 def parse_vcards(data: bytes | str) -> list[ParsedCard]:
@@ -411,6 +515,32 @@ def parse_vcards(data: bytes | str) -> list[ParsedCard]:
             continue
         result.append(ParsedCard(number, card))
     return result
+
+
+_NOTHING_TO_IMPORT = "the card has no name, company, phone or e-mail"
+
+
+def read_vcard_file(data: bytes) -> VCardFile:
+    """A whole address-book export: person cards, group cards and the cards that failed.
+
+    A person card with no name, company, phone or e-mail (only a note, a photo
+    or an address) is a failure: there is nothing to make a contact of.
+    """
+    cards: list[ParsedCard] = []
+    people = groups = failed = 0
+    for parsed in parse_vcards(data):
+        card = parsed.card
+        if card is not None and card.is_group:
+            groups += 1
+        elif card is not None and card.is_empty():
+            parsed = ParsedCard(parsed.number, None, _NOTHING_TO_IMPORT)
+            failed += 1
+        elif card is None:
+            failed += 1
+        else:
+            people += 1
+        cards.append(parsed)
+    return VCardFile(cards, people, groups, failed)
 
 
 # ---------------------------------------------------------------------------- MeCard
