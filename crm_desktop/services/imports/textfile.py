@@ -196,11 +196,7 @@ def detect_delimiter(text: str) -> str:
     best = ","
     best_score = (0, 0)
     for delimiter in DELIMITERS:
-        counts = [
-            len(row)
-            for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
-            if any(cell.strip() for cell in row)
-        ]
+        counts = _field_counts(sample, delimiter)
         wide = Counter(n for n in counts if n >= 2)
         if not wide:
             continue
@@ -209,6 +205,18 @@ def detect_delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _field_counts(sample: str, delimiter: str) -> list[int]:
+    """Fields per non-blank record, up to the first record csv cannot parse."""
+    counts: list[int] = []
+    try:
+        for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
+            if any(cell.strip() for cell in row):
+                counts.append(len(row))
+    except csv.Error:
+        pass  # e.g. a runaway quote: judge by the records before it
+    return counts
 
 
 def read_sample(path: Path, encoding: str, limit: int = SAMPLE_BYTES) -> str:
