@@ -1,0 +1,460 @@
+"""What an import file is, and its rows, read as a stream.
+
+The format comes from the file's first bytes (an .xls that is really a web page,
+or a .csv that is really an xlsx, is read as what it is), the extension only
+breaks ties. Workbooks (xlsx/xlsm/xlsb, xls, ods) are read with python-calamine,
+one row at a time; text tables go through textfile. Anything else, an encrypted
+workbook, or an empty file, is refused with one ImportFileError line naming the
+file and saying what to do.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import itertools
+import re
+import struct
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import python_calamine as calamine
+
+from crm_desktop.services.imports import textfile
+from crm_desktop.services.imports.cells import CellValue
+
+Format = Literal["xlsx", "xls", "ods", "csv", "vcf"]
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+_BIFF_OLD = {b"\x09\x00", b"\x09\x02", b"\x09\x04"}  # BOF records of Excel 2, 3 and 4 files
+_NOT_SHEETS = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"{\\rtf", "an RTF document"),
+)
+_ENCRYPTED = "is encrypted (password protected): save it without a password and try again"
+_SAVE_AS = "open it in Excel or LibreOffice, save it as .xlsx and try again"
+_CONTROL = frozenset(range(1, 9)) | frozenset(range(0x0E, 0x20))
+_TEXT_EXTENSIONS = {".csv", ".tsv", ".txt", ".tab"}
+_VCARD_EXTENSIONS = {".vcf", ".vcard"}
+
+
+class ImportFileError(Exception):
+    """A file that cannot be imported; the message is one line naming the file and why."""
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    path: Path
+    format: Format
+    sheets: tuple[str, ...]
+    encoding: str | None
+    delimiter: str | None
+    sha256: str
+    size: int
+    date1904: bool
+
+
+@dataclass
+class RowStream:
+    """Every row of one sheet in order; the i-th row (0-based) is sheet row i + 1.
+
+    Empty cells are None in every format. Use it as a context manager, or call close().
+    """
+
+    total: int
+    rows: Iterator[list[CellValue]]
+    _closer: Callable[[], None] = field(default=lambda: None, repr=False)
+
+    def close(self) -> None:
+        closer, self._closer = self._closer, lambda: None
+        closer()
+
+    def __enter__(self) -> RowStream:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def inspect_file(path: Path, encoding: str | None = None, delimiter: str | None = None) -> FileInfo:
+    """What `path` holds. `encoding` and `delimiter` override detection for text files."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(textfile.SAMPLE_BYTES)
+    except OSError as exc:
+        raise ImportFileError(f"{path.name}: cannot be opened ({exc.strerror or exc})") from exc
+    if size == 0:
+        raise ImportFileError(f"{path.name} is empty")
+    digest = _sha256(path)
+    if head.startswith(_ZIP_MAGICS):
+        fmt, date1904 = _inspect_zip(path)
+        return _workbook_info(path, fmt, digest, size, date1904)
+    if head.startswith(_OLE_MAGIC):
+        date1904 = _inspect_ole(path)
+        return _workbook_info(path, "xls", digest, size, date1904)
+    _refuse_binary(path, head)
+    return _text_info(path, head, digest, size, encoding, delimiter)
+
+
+def preview_rows(
+    info: FileInfo, sheet: str | None = None, limit: int = 200
+) -> list[list[CellValue]]:
+    """The first `limit` rows of the sheet (the default sheet when None)."""
+    with open_rows(info, sheet) as stream:
+        return list(itertools.islice(stream.rows, limit))
+
+
+def open_rows(info: FileInfo, sheet: str | None = None) -> RowStream:
+    """A stream of every row of `sheet`: by default the first visible sheet holding data."""
+    if info.format == "vcf":
+        raise ImportFileError(f"{info.path.name} is a vCard file: it has contacts, not rows")
+    if info.format == "csv":
+        return _text_rows(info)
+    return _workbook_rows(info, sheet)
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def _text_info(
+    path: Path,
+    head: bytes,
+    digest: str,
+    size: int,
+    encoding: str | None,
+    delimiter: str | None,
+) -> FileInfo:
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise ImportFileError(f"{path.name}: unknown encoding {encoding!r}") from None
+    else:
+        encoding = textfile.detect_encoding(path)
+    text = textfile.read_sample(path, encoding)
+    if not text.strip():
+        raise ImportFileError(f"{path.name} is empty")
+    _refuse_markup(path, text)
+    if re.match(r"\s*begin:vcard", text, re.IGNORECASE) or path.suffix.lower() in (
+        _VCARD_EXTENSIONS
+    ):
+        return FileInfo(path, "vcf", (), encoding, None, digest, size, False)
+    if delimiter is None:
+        delimiter = textfile.detect_delimiter(text)
+    elif len(delimiter) != 1 or delimiter in '"\r\n':
+        raise ImportFileError(f"{path.name}: {delimiter!r} cannot be a delimiter")
+    return FileInfo(path, "csv", ("",), encoding, delimiter, digest, size, False)
+
+
+def _text_rows(info: FileInfo) -> RowStream:
+    assert info.encoding is not None and info.delimiter is not None
+    total = textfile.estimate_rows(info.path)
+    fh = info.path.open("rb")
+    rows = _csv_rows(info.path.name, textfile.iter_text_rows(fh, info.encoding, info.delimiter))
+    return RowStream(total, rows, fh.close)
+
+
+def _csv_rows(name: str, rows: Iterator[list[str]]) -> Iterator[list[CellValue]]:
+    number = 0
+    try:
+        for number, row in enumerate(rows, start=1):  # noqa: B007 (number is used after the loop)
+            yield [cell or None for cell in row]
+    except csv.Error as exc:
+        raise ImportFileError(f"{name}: cannot be read after row {number} ({exc})") from exc
+
+
+def _refuse_binary(path: Path, head: bytes) -> None:
+    for magic, what in _NOT_SHEETS:
+        if head.startswith(magic):
+            raise ImportFileError(f"{path.name} is {what}, not a spreadsheet")
+    if head[:2] in _BIFF_OLD and head[2:4] in (b"\x04\x00", b"\x06\x00"):
+        raise ImportFileError(f"{path.name} is an Excel 2-4 workbook, too old to read: {_SAVE_AS}")
+    sample = head[:4096]
+    wide = textfile.detect_encoding_bytes(sample).startswith(("utf-16", "utf-32"))
+    controls = sum(1 for byte in sample if byte in _CONTROL)
+    if not wide and (controls > len(sample) * 0.02 or sample.count(0) > len(sample) * 0.25):
+        raise ImportFileError(f"{path.name} is not a spreadsheet or a text table (binary data)")
+
+
+def _refuse_markup(path: Path, text: str) -> None:
+    start = text.lstrip()[:2048].lower()
+    if start.startswith(("<!doctype html", "<html", "<table")):
+        raise ImportFileError(f"{path.name} is a web page (HTML), not a spreadsheet: {_SAVE_AS}")
+    if start.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in start:
+        raise ImportFileError(f"{path.name} is an Excel 2003 XML spreadsheet: {_SAVE_AS}")
+
+
+# --- workbooks ----------------------------------------------------------------------------
+
+
+def _inspect_zip(path: Path) -> tuple[Format, bool]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" in names:
+                return "xlsx", _xlsx_date1904(archive.read("xl/workbook.xml")[:65536])
+            if "xl/workbook.bin" in names:
+                return "xlsx", False
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+            if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+                return "ods", _ods_date1904(archive, names)
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError) as exc:
+        raise ImportFileError(f"{path.name} is a damaged zip archive ({exc})") from exc
+    if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+        raise ImportFileError(f"{path.name} is an OpenDocument file, but not a spreadsheet")
+    if "word/document.xml" in names:
+        raise ImportFileError(f"{path.name} is a Word document, not a spreadsheet")
+    if "ppt/presentation.xml" in names:
+        raise ImportFileError(f"{path.name} is a PowerPoint presentation, not a spreadsheet")
+    raise ImportFileError(f"{path.name} is a zip archive, not a spreadsheet")
+
+
+def _xlsx_date1904(workbook_xml: bytes) -> bool:
+    pr = re.search(rb"<(?:\w+:)?workbookPr\b[^>]*>", workbook_xml)
+    return bool(pr and re.search(rb'\bdate1904\s*=\s*["\'](?:1|true)["\']', pr[0]))
+
+
+def _ods_date1904(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    if "content.xml" not in names:
+        return False
+    with archive.open("content.xml") as fh:
+        start = fh.read(65536)
+    null_date = re.search(rb'<table:null-date\b[^>]*table:date-value="(\d{4}-\d\d-\d\d)', start)
+    return bool(null_date and null_date[1] == b"1904-01-01")
+
+
+def _inspect_ole(path: Path) -> bool:
+    """Check an OLE2 file is an unencrypted Excel workbook; True if it counts days from 1904."""
+    try:
+        ole = _Compound(path.read_bytes())
+        names = ole.names()
+        if "EncryptedPackage" in names:
+            raise ImportFileError(f"{path.name} {_ENCRYPTED}")
+        stream = next((n for n in ("Workbook", "Book", "WORKBOOK", "BOOK") if n in names), None)
+        if stream is None:
+            what = "a Word document" if "WordDocument" in names else "an Office file"
+            raise ImportFileError(f"{path.name} is {what}, not an Excel workbook")
+        encrypted, date1904 = _biff_globals(ole.read(stream))
+    except (struct.error, IndexError, ValueError) as exc:
+        raise ImportFileError(f"{path.name} is a damaged Excel (.xls) file") from exc
+    if encrypted:
+        raise ImportFileError(f"{path.name} {_ENCRYPTED}")
+    return date1904
+
+
+def _biff_globals(data: bytes) -> tuple[bool, bool]:
+    """(encrypted, date1904) from the workbook-globals records of a BIFF5/8 stream."""
+    encrypted = date1904 = False
+    pos = 0
+    while pos + 4 <= len(data):
+        kind, length = struct.unpack_from("<HH", data, pos)
+        if kind == 0x002F:  # FILEPASS
+            encrypted = True
+        elif kind == 0x0022 and length >= 2:  # DATEMODE
+            date1904 = struct.unpack_from("<H", data, pos + 4)[0] == 1
+        elif kind == 0x000A:  # EOF of the globals
+            break
+        pos += 4 + length
+    return encrypted, date1904
+
+
+class _Compound:
+    """Just enough of the compound-file (OLE2) format to list streams and read one."""
+
+    _END = 0xFFFFFFFA  # sector ids above this are markers (end of chain, free, ...)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        sector_shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+        self.sector: int = 1 << sector_shift
+        self.mini: int = 1 << mini_shift
+        header: tuple[int, ...] = struct.unpack_from("<8I", data, 0x2C)
+        n_fat, first_dir, _, self.cutoff, first_minifat, _, next_difat, n_difat = header
+        difat = list(struct.unpack_from("<109I", data, 0x4C))
+        per_sector = self.sector // 4 - 1
+        for _ in range(n_difat):
+            if next_difat > self._END:
+                break
+            entries = struct.unpack_from(f"<{per_sector + 1}I", data, self._offset(next_difat))
+            difat.extend(entries[:-1])
+            next_difat = entries[-1]
+        self.fat: list[int] = []
+        for sid in difat[:n_fat]:
+            self.fat.extend(struct.unpack_from(f"<{self.sector // 4}I", data, self._offset(sid)))
+        directory = self._chain_bytes(first_dir, self.fat, self.sector, self._sector_at)
+        self.entries = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]
+        root = self.entries[0]
+        self.ministream = self._chain_bytes(
+            struct.unpack_from("<I", root, 116)[0], self.fat, self.sector, self._sector_at
+        )
+        minifat_bytes = self._chain_bytes(first_minifat, self.fat, self.sector, self._sector_at)
+        self.minifat = list(struct.unpack(f"<{len(minifat_bytes) // 4}I", minifat_bytes))
+
+    def _offset(self, sid: int) -> int:
+        offset = (sid + 1) * self.sector
+        if offset >= len(self.data):
+            raise IndexError("sector beyond the end of the file")
+        return offset
+
+    def _sector_at(self, sid: int, size: int) -> bytes:
+        offset = self._offset(sid)
+        return self.data[offset : offset + size]
+
+    def _mini_at(self, sid: int, size: int) -> bytes:
+        return self.ministream[sid * size : (sid + 1) * size]
+
+    def _chain_bytes(
+        self, start: int, fat: list[int], size: int, read: Callable[[int, int], bytes]
+    ) -> bytes:
+        parts: list[bytes] = []
+        sid = start
+        while sid <= self._END and len(parts) <= len(fat):
+            parts.append(read(sid, size))
+            sid = fat[sid]
+        return b"".join(parts)
+
+    def names(self) -> set[str]:
+        found = set()
+        for entry in self.entries:
+            length = struct.unpack_from("<H", entry, 64)[0]
+            if entry[66] in (1, 2, 5) and 2 <= length <= 64:
+                found.add(entry[: length - 2].decode("utf-16-le", "replace"))
+        return found
+
+    def read(self, name: str) -> bytes:
+        for entry in self.entries:
+            length = struct.unpack_from("<H", entry, 64)[0]
+            if entry[66] != 2 or entry[: max(length - 2, 0)].decode("utf-16-le", "replace") != name:
+                continue
+            start, size = struct.unpack_from("<II", entry, 116)
+            if size < self.cutoff:
+                return self._chain_bytes(start, self.minifat, self.mini, self._mini_at)[:size]
+            return self._chain_bytes(start, self.fat, self.sector, self._sector_at)[:size]
+        raise ValueError(f"no stream {name}")
+
+
+def _open_workbook(path: Path) -> calamine.CalamineWorkbook:
+    try:
+        return calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError as exc:
+        raise ImportFileError(f"{path.name} {_ENCRYPTED}") from exc
+    except Exception as exc:  # calamine raises its own errors, and ValueError/OSError/panics
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        if "password" in reason.lower() or "encrypt" in reason.lower():
+            raise ImportFileError(f"{path.name} {_ENCRYPTED}") from exc
+        raise ImportFileError(f"{path.name} cannot be read as a workbook ({reason})") from exc
+
+
+def _workbook_info(path: Path, fmt: Format, digest: str, size: int, date1904: bool) -> FileInfo:
+    workbook = _open_workbook(path)
+    try:
+        sheets = tuple(
+            meta.name
+            for meta in workbook.sheets_metadata
+            if meta.typ not in (calamine.SheetTypeEnum.ChartSheet, calamine.SheetTypeEnum.Vba)
+        )
+    finally:
+        workbook.close()
+    if not sheets:
+        raise ImportFileError(f"{path.name} has no worksheets")
+    return FileInfo(path, fmt, sheets, None, None, digest, size, date1904)
+
+
+def _workbook_rows(info: FileInfo, sheet: str | None) -> RowStream:
+    workbook = _open_workbook(info.path)
+    try:
+        worksheet = _pick_sheet(info, workbook, sheet)
+    except BaseException:
+        workbook.close()
+        raise
+    end = worksheet.end
+    start = worksheet.start
+    total = end[0] + 1 if end is not None else 0
+    pad = start[1] if start is not None else 0
+    rows = _sheet_rows(info.path.name, worksheet.iter_rows(), pad)
+    return RowStream(total, rows, workbook.close)
+
+
+def _pick_sheet(
+    info: FileInfo, workbook: calamine.CalamineWorkbook, sheet: str | None
+) -> calamine.CalamineSheet:
+    try:
+        if sheet is not None:
+            if sheet not in info.sheets:
+                raise ImportFileError(f"{info.path.name} has no sheet named {sheet!r}")
+            return workbook.get_sheet_by_name(sheet)
+        visible = {
+            meta.name
+            for meta in workbook.sheets_metadata
+            if meta.visible == calamine.SheetVisibleEnum.Visible
+        }
+        first: calamine.CalamineSheet | None = None
+        for name in info.sheets:
+            if name not in visible:
+                continue
+            candidate = workbook.get_sheet_by_name(name)
+            first = first or candidate
+            if candidate.end is not None:
+                return candidate
+        return first or workbook.get_sheet_by_name(info.sheets[0])
+    except calamine.CalamineError as exc:
+        raise ImportFileError(f"{info.path.name}: a sheet cannot be read ({exc})") from exc
+
+
+_KEEP = frozenset((float, int, bool, dt.date, dt.datetime, dt.time))
+
+
+def _sheet_rows(name: str, rows: Iterator[list[Any]], pad: int) -> Iterator[list[CellValue]]:
+    lead: list[CellValue] = [None] * pad
+    try:
+        for row in rows:
+            cells: list[CellValue] = [
+                None if cell == "" else cell if type(cell) in _KEEP else _convert(cell)
+                for cell in row
+            ]
+            yield lead + cells if pad else cells
+    except calamine.CalamineError as exc:
+        raise ImportFileError(f"{name}: a row cannot be read ({exc})") from exc
+
+
+def _convert(cell: Any) -> CellValue:
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, dt.timedelta):  # a duration cell; CellValue has no durations
+        if dt.timedelta(0) <= cell < dt.timedelta(days=1):
+            return (dt.datetime.min + cell).time()
+        seconds = int(cell.total_seconds())
+        sign = "-" if seconds < 0 else ""
+        hours, rest = divmod(abs(seconds), 3600)
+        return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
+    if isinstance(cell, bool | int | float | dt.date | dt.time):
+        return cell
+    return str(cell)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
