@@ -13,6 +13,7 @@ import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from crm_desktop.services.imports.cells import cell_date, cell_text
+from crm_desktop.services.imports.compound import CompoundFile, biff_globals
 from crm_desktop.services.imports.header import detect_header
 from crm_desktop.services.imports.source import (
     FileInfo,
@@ -249,11 +250,9 @@ def test_encrypted_workbooks(tmp_path: Path) -> None:
 
 
 def test_xls_date_mode_is_read_from_the_globals(tmp_path: Path) -> None:
-    from crm_desktop.services.imports.source import _biff_globals, _Compound
-
     data = _cfb({"Workbook": _biff(BOF, (0x0022, b"\x01\x00"), EOF, (0x0022, b"\x00\x00"))})
-    assert _biff_globals(_Compound(data).read("Workbook")) == (False, True)
-    assert _biff_globals(_biff(BOF, (0x0022, b"\x00\x00"), EOF)) == (False, False)
+    assert biff_globals(CompoundFile(data).read("Workbook")) == (False, True)
+    assert biff_globals(_biff(BOF, (0x0022, b"\x00\x00"), EOF)) == (False, False)
 
 
 def test_other_files_are_refused_with_one_line(tmp_path: Path) -> None:
