@@ -36,13 +36,15 @@ class CompoundFile:
     def __init__(self, data: bytes) -> None:
         self.data = data
         sector_shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+        if sector_shift not in (9, 12) or mini_shift != 6:
+            raise ValueError("not a compound file header")
         self.sector: int = 1 << sector_shift
         self.mini: int = 1 << mini_shift
         header: tuple[int, ...] = struct.unpack_from("<8I", data, 0x2C)
         n_fat, first_dir, _, self.cutoff, first_minifat, _, next_difat, n_difat = header
         difat = list(struct.unpack_from("<109I", data, 0x4C))
         per_sector = self.sector // 4 - 1
-        for _ in range(n_difat):
+        for _ in range(min(n_difat, len(data) // self.sector)):
             if next_difat > self._END:
                 break
             entries = struct.unpack_from(f"<{per_sector + 1}I", data, self._offset(next_difat))

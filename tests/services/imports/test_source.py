@@ -271,6 +271,21 @@ def test_other_files_are_refused_with_one_line(tmp_path: Path) -> None:
     _refused(tmp_path / "cut.xlsx", b"PK\x03\x04" + b"\0" * 30, "damaged zip")
 
 
+def test_damaged_compound_files_never_crash(tmp_path: Path) -> None:
+    good = _cfb({"Workbook": _biff(BOF, EOF)})
+    rng = random.Random(3)
+    for attempt in range(200):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 12)):
+            data[rng.randrange(8, len(data))] = rng.randrange(256)
+        path = tmp_path / f"fuzz{attempt}.xls"
+        path.write_bytes(bytes(data))
+        try:
+            inspect_file(path)
+        except ImportFileError as exc:
+            assert path.name in str(exc)
+
+
 @pytest.mark.parametrize(
     ("names", "message"),
     [
