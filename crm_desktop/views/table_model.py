@@ -77,11 +77,8 @@ _HEADER_TEXTS = (
 
 
 def _task_owner() -> QObject | None:
-    """The parent of background tasks' signal objects.
+    """The parent given to background tasks: the application, so answers always arrive.
 
-    Not the model: a model deleted while a page loads would take the signals
-    object with it and the worker would emit on a dead object. The application
-    lives longer than any task; `run_in_background` deletes the signals later.
     The callbacks hold the model, which thus lives until its answers arrive.
     """
     return QCoreApplication.instance()
