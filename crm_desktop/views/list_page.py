@@ -354,11 +354,12 @@ class ListPage(QWidget):
         or clear it when the list no longer shows that record.
         """
         selected = self.current_id()
-        if selected is None or selected == self.form.record_id:
+        target = self.form.target_id
+        if selected is None or selected == target:
             return
         selection = self.table.selectionModel()
         selection.blockSignals(True)
-        row = self.model.row_of(self.form.record_id) if self.form.record_id else None
+        row = self.model.row_of(target) if target else None
         if row is None:
             self.table.clearSelection()
         else:
@@ -370,7 +371,7 @@ class ListPage(QWidget):
         if self.model.removing_rows:
             return  # the view moved its selection off removed rows; the form keeps its record
         record_id = self.current_id()
-        if record_id is None or record_id == self.form.record_id:
+        if record_id is None or record_id == self.form.target_id:
             return
         if not self._confirm_discard():
             return

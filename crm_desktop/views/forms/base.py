@@ -136,6 +136,7 @@ class RecordForm(QWidget):
         self._detail: RecordDetail | None = None
         self._baseline: Any = None
         self._generation = 0
+        self._loading_id: uuid.UUID | None = None
         self._saving = False
         self._was_dirty = False
         self._options: FormOptions | None = None
@@ -249,6 +250,14 @@ class RecordForm(QWidget):
     def record_id(self) -> uuid.UUID | None:
         return self._detail.id if self._detail else None
 
+    @property
+    def target_id(self) -> uuid.UUID | None:
+        """The record this form is about: the one being loaded, else the one shown.
+
+        A list keeps its highlight on this record; `record_id` lags until the load arrives.
+        """
+        return self._loading_id if self._loading_id is not None else self.record_id
+
     def is_dirty(self) -> bool:
         return self._detail is not None and self._state() != self._baseline
 
@@ -295,6 +304,8 @@ class RecordForm(QWidget):
     def _load(self, record_id: uuid.UUID, refresh: bool) -> None:
         self._generation += 1
         generation = self._generation
+        if not refresh:
+            self._loading_id = record_id
         run_in_background(
             _attempt,
             parent=QCoreApplication.instance(),
@@ -309,6 +320,7 @@ class RecordForm(QWidget):
     def new_record(self) -> None:
         """Show a blank record with defaults, ready for typing."""
         self._generation += 1
+        self._loading_id = None
         generation = self._generation
         run_in_background(
             blank_record,
@@ -321,6 +333,7 @@ class RecordForm(QWidget):
 
     def clear(self) -> None:
         self._generation += 1
+        self._loading_id = None
         self._detail = None
         self._baseline = None
         self.heading.setText(tr("No record selected"))
@@ -449,6 +462,7 @@ class RecordForm(QWidget):
     ) -> None:
         if generation != self._generation:
             return  # the user moved on to another record meanwhile
+        self._loading_id = None
         if refresh and (self.is_dirty() or self._saving):
             return  # never overwrite what the user typed since the refresh started
         if isinstance(result, RecordNotFoundError):
@@ -499,6 +513,7 @@ class RecordForm(QWidget):
         self._prompts.show_error(self, tr("Could not save"), message)
 
     def _on_background_error(self, message: str, _traceback: str) -> None:
+        self._loading_id = None
         self._prompts.show_error(self, tr("Database error"), message)
 
     def _on_links_item_activated(self, item: QListWidgetItem) -> None:
