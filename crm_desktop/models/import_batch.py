@@ -26,6 +26,7 @@ class ImportStatus(enum.StrEnum):
     RUNNING = "running"  # or the process died: rows_done says how far it got
     COMPLETE = "complete"
     CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"  # stopped by an error: undo it, or resume once the cause is fixed
     UNDONE = "undone"
 
 

@@ -226,6 +226,29 @@ def refresh_documents(connection: Connection, kind: SearchKind, ids: Iterable[uu
             )
 
 
+def add_documents(connection: Connection, kind: SearchKind, ids: Iterable[uuid.UUID]) -> None:
+    """Documents for records that have none yet (just inserted), in the caller's transaction.
+
+    refresh_documents without the removal step: an import adds a million records in
+    batches, and looking for old documents of new records would only cost time.
+    """
+    dialect = connection.dialect.name
+    alias = _ALIAS[kind]
+    insert = text(
+        _INSERT + with_bigram_line(document_select(dialect, kind) + f" AND {alias}.id IN :ids")
+    ).bindparams(_ids_param())
+    for chunk in _chunks(ids):
+        connection.execute(insert, {"ids": chunk})
+        if dialect == "sqlite":
+            connection.execute(
+                text(
+                    "INSERT INTO search_fts (rowid, body) "
+                    "SELECT id, body FROM search_doc WHERE entity_id IN :ids"
+                ).bindparams(_ids_param()),
+                {"ids": chunk},
+            )
+
+
 def remove_documents(connection: Connection, ids: Sequence[uuid.UUID]) -> None:
     if connection.dialect.name == "sqlite":
         # External-content FTS5 forgets a row only when told its old text.
@@ -366,6 +389,7 @@ __all__ = [
     "INDEX_DDL",
     "KINDS",
     "SearchKind",
+    "add_documents",
     "document_select",
     "insert_all_sql",
     "refresh_all_touched",

@@ -53,7 +53,7 @@ class DuplicateMatch:
 
 def company_key(name: str) -> str:
     """A company name for comparison: folded, without accents, legal form or punctuation."""
-    folded = _plain(name)
+    folded = plain_name(name)
     return " ".join(_PUNCT.sub(" ", _LEGAL.sub(" ", folded)).split())
 
 
@@ -64,14 +64,14 @@ def company_similarity(a: str, b: str) -> int:
     return round(fuzz.ratio(key_a, key_b))
 
 
-def _plain(name: str) -> str:
+def plain_name(name: str) -> str:
     """Folded and without accents: "María" and "Maria" are one name on a typed card."""
     decomposed = unicodedata.normalize("NFKD", fold_name(name))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def name_similarity(a: str, b: str) -> int:
-    return round(fuzz.token_sort_ratio(_plain(a), _plain(b), processor=default_process))
+    return round(fuzz.token_sort_ratio(plain_name(a), plain_name(b), processor=default_process))
 
 
 def _email_keys(emails: Iterable[str]) -> dict[str, str]:

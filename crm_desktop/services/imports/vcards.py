@@ -1,0 +1,115 @@
+"""vCard files as import records: one RowRecord per card, numbered from 1.
+
+The card says what each value is, so there is no column mapping. Cards are read by
+card_data (tolerant of what phones, Outlook and Apple write); a card that cannot be
+read is a failed row with the reason, a contact group is counted and skipped.
+Values from address books are kept even where a form would refuse them: a phone
+number outside any numbering plan is stored as written, not dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from crm_desktop.services.card_data import CardData, read_vcard_file
+from crm_desktop.services.imports import values as conv
+from crm_desktop.services.imports.cells import cell_date
+from crm_desktop.services.imports.fields import Target
+from crm_desktop.services.imports.transform import MethodValue, Problem, RowRecord
+from crm_desktop.services.normalize import digits, domain_of, fold_name
+
+_PHONES = frozenset(("phone", "mobile", "fax", "whatsapp"))
+_FULL_DATE = re.compile(r"\d{4}-?\d{2}-?\d{2}")
+
+
+def count_cards(path: Path) -> int:
+    """How many cards the file holds (for progress), without parsing them."""
+    total = 0
+    with path.open("rb") as fh:
+        for line in fh:
+            if line.lstrip()[:11].lower() == b"begin:vcard":
+                total += 1
+    return total
+
+
+def card_records(path: Path, target: Target, region: str) -> Iterator[RowRecord]:
+    """A RowRecord per card of the file, in file order."""
+    parsed = read_vcard_file(path.read_bytes())
+    for item in parsed.cards:
+        record = RowRecord(item.number)
+        card = item.card
+        if card is None:
+            record.problems.append(Problem("vCard", item.error or "the card cannot be read"))
+        elif card.is_group:
+            record.group = True
+            record.values["full_name"] = card.full_name
+        else:
+            _fill(record, card, target, region)
+        yield record
+
+
+def _fill(record: RowRecord, card: CardData, target: Target, region: str) -> None:
+    values = record.values
+    # A card without a name still is somebody: named by its company, e-mail or phone.
+    fallback = (*card.emails, *card.all_phones, "")
+    full = card.full_name or card.company or fallback[0]
+    values["full_name"] = full
+    if target == "contacts":
+        if card.given_name:
+            values["given_name"] = card.given_name
+        if card.family_name:
+            values["family_name"] = card.family_name
+    for key, text in (
+        ("company", card.company),
+        ("title", card.title),
+        ("street", card.street),
+        ("city", card.city),
+        ("region", card.region),
+        ("postal_code", card.postal_code),
+        ("country", card.country),
+        ("notes", card.note),
+    ):
+        if text:
+            values[key] = text
+    if card.birthday:
+        day = _birthday(card.birthday)
+        if day is not None and target == "contacts":
+            values["birthday"] = day
+        else:
+            record.custom["Birthday"] = card.birthday  # "--0203" has no year: kept as written
+    for kind, value, label in card.contact_methods:
+        record.methods.append(
+            MethodValue(kind, value, _normalized(kind, value, region), label or None)
+        )
+    record.photo = card.photo
+    record.raw = [full, card.company, *(m.value for m in record.methods)]
+
+
+def _birthday(text: str) -> dt.date | None:
+    """BDAY as a date: "1955-07-19", "19550719", "1955-07-19T00:00:00Z"; None without a year."""
+    day = text.strip().split("T", 1)[0]
+    if not _FULL_DATE.fullmatch(day):
+        return None
+    try:
+        return cell_date(day, "YMD")
+    except ValueError:
+        return None
+
+
+def _normalized(kind: str, value: str, region: str) -> str | None:
+    try:
+        if kind == "email":
+            return conv.email_key(value)
+        if kind in _PHONES:
+            return conv.phone_key(value, region)
+    except ValueError:
+        if kind == "email":
+            return value.strip().lower() or None
+        plain = digits(value)
+        return "+" + plain if plain else None
+    if kind == "website":
+        return domain_of(value)
+    return fold_name(value) or None

@@ -1,0 +1,316 @@
+"""Writing one batch of an import: inserts in bulk, updates with their undo records.
+
+New records go in with Core executemany (one statement per table and batch, no ORM
+objects); every row carries the batch id, which is how undo finds them. A record the
+import changes gets an UPDATE guarded by its version (someone saving it meanwhile makes
+the row fail instead of being overwritten) and an ImportChange row with the values it
+had before. Contact methods and tags the import adds to an existing record carry the
+batch id too (methods) or are listed in its ImportChange (tags), so undo takes them back.
+Search documents of every written record are refreshed in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from crm_desktop.models import (
+    Base,
+    ContactMethod,
+    ImportChange,
+    ImportProblem,
+    Tagging,
+)
+from crm_desktop.models.search_index import SearchKind, add_documents, refresh_documents
+from crm_desktop.services.imports.bulk import BulkInserter
+from crm_desktop.services.imports.columns import TABLES, to_json
+from crm_desktop.services.imports.fields import Target
+from crm_desktop.services.imports.matching import NewRecord
+from crm_desktop.services.imports.resolver import PendingRow
+from crm_desktop.services.imports.transform import MethodValue
+
+_CHUNK: Final = 500
+_SEARCH_KIND: Final[dict[str, SearchKind]] = {
+    "lead": "lead",
+    "contact": "contact",
+    "company": "company",
+    "deal": "deal",
+}
+_METHOD_PARENT: Final = {"lead": "lead_id", "contact": "contact_id", "company": "company_id"}
+_TAG_PARENT: Final = {
+    "lead": "lead_id",
+    "contact": "contact_id",
+    "company": "company_id",
+    "deal": "deal_id",
+}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    field: str
+    reason: str
+    cells: Sequence[str]
+
+
+class StaleRecord(Exception):
+    """The record changed in the database while the import was merging a row into it."""
+
+
+def table(name: str) -> Table:
+    found = Base.metadata.tables[name]
+    return found
+
+
+class BatchWriter:
+    """Writes one batch inside the import's transaction."""
+
+    def __init__(
+        self, session: Session, target: Target, batch_id: uuid.UUID, now: dt.datetime, seq: int
+    ) -> None:
+        self.session = session
+        self.target = target
+        self.table_name = TABLES[target]
+        self.table = table(self.table_name)
+        self.batch_id = batch_id
+        self.now = now
+        self.seq = seq  # the last ImportChange number used
+        self.touched: dict[str, set[uuid.UUID]] = defaultdict(set)
+        self.created: dict[str, set[uuid.UUID]] = defaultdict(set)
+        self._bulk = BulkInserter(session)
+
+    # ---- new records ---------------------------------------------------------------------
+
+    def insert(
+        self,
+        pending: Sequence[PendingRow],
+        created: Sequence[NewRecord],
+        tag_ids: Mapping[uuid.UUID, Sequence[uuid.UUID]],
+    ) -> None:
+        """Companies and contacts the rows named, then the batch's records, methods and tags."""
+        for name in ("company", "contact"):
+            rows = [p.values for p in pending if p.table == name]
+            self._insert(name, rows)
+        rows = []
+        for new in created:
+            row = {
+                "id": new.id,
+                "created_at": self.now,
+                "updated_at": self.now,
+                "version": 1,
+                "import_batch_id": self.batch_id,
+                **new.values,
+            }
+            rows.append(row)
+        self._insert(self.table_name, rows)
+        if self.table_name in _METHOD_PARENT:
+            methods = [
+                self._method_row(new.id, position, method)
+                for new in created
+                for position, method in enumerate(_unique(new.record.methods))
+            ]
+            self._insert("contact_method", methods)
+        taggings = [
+            self._tagging_row(record_id, tag_id)
+            for record_id, tags in tag_ids.items()
+            for tag_id in tags
+        ]
+        self._insert("tagging", taggings)
+
+    def _insert(self, name: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        self._bulk.insert(name, rows)
+        if name in _SEARCH_KIND:
+            self.created[name].update(row["id"] for row in rows)
+
+    def _method_row(
+        self, parent_id: uuid.UUID, position: int, method: MethodValue
+    ) -> dict[str, Any]:
+        return {
+            "id": uuid.uuid4(),
+            "created_at": self.now,
+            "updated_at": self.now,
+            "version": 1,
+            "import_batch_id": self.batch_id,
+            "kind": method.kind,
+            "label": method.label[:100] if method.label else None,
+            "value": method.value[:500],
+            "normalized": method.normalized[:500] if method.normalized else None,
+            "position": position,
+            "lead_id": None,
+            "contact_id": None,
+            "company_id": None,
+            _METHOD_PARENT[self.table_name]: parent_id,
+        }
+
+    def _tagging_row(self, record_id: uuid.UUID, tag_id: uuid.UUID) -> dict[str, Any]:
+        return {
+            "id": uuid.uuid4(),
+            "created_at": self.now,
+            "updated_at": self.now,
+            "version": 1,
+            "tag_id": tag_id,
+            "lead_id": None,
+            "contact_id": None,
+            "company_id": None,
+            "deal_id": None,
+            _TAG_PARENT[self.table_name]: record_id,
+        }
+
+    # ---- existing records --------------------------------------------------------------------
+
+    def load(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+        """The current columns of existing records (live ones only)."""
+        wanted = sorted(set(ids))
+        found: dict[uuid.UUID, dict[str, Any]] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            rows = self.session.execute(
+                select(self.table).where(
+                    self.table.c.id.in_(wanted[start : start + _CHUNK]),
+                    self.table.c.deleted_at.is_(None),
+                )
+            ).mappings()
+            for row in rows:
+                found[row["id"]] = dict(row)
+        return found
+
+    def existing_methods(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
+        """Normalized values (or values) of the live methods of existing records."""
+        result: dict[uuid.UUID, set[str]] = defaultdict(set)
+        if self.table_name not in _METHOD_PARENT:
+            return result
+        parent = getattr(ContactMethod, _METHOD_PARENT[self.table_name])
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), _CHUNK):
+            rows = self.session.execute(
+                select(parent, ContactMethod.normalized, ContactMethod.value).where(
+                    parent.in_(wanted[start : start + _CHUNK]), ContactMethod.deleted_at.is_(None)
+                )
+            )
+            for parent_id, normalized, value in rows:
+                result[parent_id].add(normalized or value.strip().casefold())
+        return result
+
+    def update(
+        self,
+        record_id: uuid.UUID,
+        before: Mapping[str, Any],
+        changed: Mapping[str, Any],
+        methods: Sequence[MethodValue],
+        tag_ids: Sequence[uuid.UUID],
+        own: bool,
+    ) -> None:
+        """Write the merged values of one record; keep its previous values unless this
+        import created it (`own`: undo removes it anyway)."""
+        version = int(before["version"])
+        if changed:
+            result = self.session.execute(
+                update(self.table)
+                .where(self.table.c.id == record_id, self.table.c.version == version)
+                .values(**changed, version=version + 1, updated_at=self.now)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise StaleRecord(str(record_id))
+            version += 1
+        added_methods = [
+            self._method_row(record_id, 100 + i, m) for i, m in enumerate(_unique(methods))
+        ]
+        self._insert("contact_method", added_methods)
+        taggings = [self._tagging_row(record_id, tag_id) for tag_id in tag_ids]
+        self._insert("tagging", taggings)
+        if record_id not in self.created[self.table_name]:
+            self.touched[self.table_name].add(record_id)
+        if own:
+            return
+        self.seq += 1
+        snapshot = {column: to_json(before.get(column)) for column in changed}
+        snapshot["@taggings"] = [str(row["id"]) for row in taggings]
+        self.session.execute(
+            insert(ImportChange),
+            [
+                {
+                    "batch_id": self.batch_id,
+                    "seq": self.seq,
+                    "table_name": self.table_name,
+                    "record_id": record_id,
+                    "before": snapshot,
+                    "version_after": version,
+                }
+            ],
+        )
+
+    def tags_of(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, set[uuid.UUID]]:
+        """The live tags of existing records (so a merge adds only new ones)."""
+        parent = getattr(Tagging, _TAG_PARENT[self.table_name])
+        wanted = sorted(set(ids))
+        result: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+        for start in range(0, len(wanted), _CHUNK):
+            rows = self.session.execute(
+                select(parent, Tagging.tag_id).where(
+                    parent.in_(wanted[start : start + _CHUNK]), Tagging.deleted_at.is_(None)
+                )
+            )
+            for parent_id, tag_id in rows:
+                result[parent_id].add(tag_id)
+        return result
+
+    # ---- problems and the search index -------------------------------------------------------
+
+    def problems(self, problems: Sequence[RowProblem]) -> None:
+        if not problems:
+            return
+        self.session.execute(
+            insert(ImportProblem),
+            [
+                {
+                    "batch_id": self.batch_id,
+                    "row_number": p.row,
+                    "field": p.field[:200] if p.field else None,
+                    "reason": p.reason,
+                    "cells": list(p.cells),
+                }
+                for p in problems
+            ],
+        )
+
+    def refresh_search(self) -> None:
+        """Documents for the new records (inserted) and the changed ones (rebuilt)."""
+        connection = self.session.connection()
+        for name, ids in self.created.items():
+            if ids:
+                add_documents(connection, _SEARCH_KIND[name], sorted(ids))
+        for name, ids in self.touched.items():
+            if ids:
+                refresh_documents(connection, _SEARCH_KIND[name], sorted(ids))
+        self.created.clear()
+        self.touched.clear()
+
+
+def _unique(methods: Sequence[MethodValue]) -> list[MethodValue]:
+    seen: set[str] = set()
+    out = []
+    for method in methods:
+        key = f"{method.kind}\x1f{method.normalized or method.value.strip().casefold()}"
+        if key not in seen:
+            seen.add(key)
+            out.append(method)
+    return out
+
+
+def count_problems(session: Session, batch_id: uuid.UUID) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(ImportProblem)
+            .where(ImportProblem.batch_id == batch_id)
+        )
+        or 0
+    )
