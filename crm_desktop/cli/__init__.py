@@ -3,6 +3,9 @@
     crm-desktop [--db URL]                      start the window
     crm-desktop demo [--size N] [--db URL]      fill a database with sample data
     crm-desktop export KIND --format FMT -o FILE [--db URL]
+    crm-desktop import FILE [--target T] [--sheet S] [--mapping M.json] [--on-duplicate R] ...
+    crm-desktop imports                         list imports, newest first
+    crm-desktop undo-import ID [--yes]          take an import back out
 
 Exit status: 0 on success, 1 when the work fails, 2 with a one-line message on
 bad input or usage (including a database that cannot be opened), 130 on Ctrl+C.
@@ -13,32 +16,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from crm_desktop import __version__
+from crm_desktop.cli.common import ProgressLine, UsageError, _Parser, one_line
 from crm_desktop.models.database import DatabaseError, open_database
 from crm_desktop.services.demo import DEFAULT_SIZE
 from crm_desktop.services.export import FORMATS, KINDS, ExportError
-
-
-class UsageError(Exception):
-    """Bad input on the command line: printed as one line, exit status 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors: the message and where to find help, no usage block."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
-
-
-def one_line(text: str) -> str:
-    return " ".join(str(text).split())
 
 
 def _size(text: str) -> int:
@@ -92,7 +80,78 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
     export.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    _add_import_commands(sub, db_help)
     return parser
+
+
+def _add_import_commands(sub: Any, db_help: str) -> None:
+    from crm_desktop.services.imports.fields import TARGETS
+
+    imp = sub.add_parser(
+        "import",
+        help="import leads, contacts, companies or deals from xlsx, xls, ods, csv or vcf",
+        description=(
+            "Import a spreadsheet, text table or vCard file. Progress goes to stderr and a "
+            "summary to stdout; every row is created, updated, merged, skipped or reported "
+            "failed with its row number and reason. Exit status 2 when the file cannot be read."
+        ),
+    )
+    imp.add_argument("file", nargs="?", help="the file to import")
+    imp.add_argument(
+        "--target",
+        "-t",
+        choices=TARGETS,
+        default="contacts",
+        help="what the rows are (default contacts)",
+    )
+    imp.add_argument("--sheet", help="the sheet of a workbook (default: the first with data)")
+    imp.add_argument("--mapping", metavar="FILE.json", help="column -> field mapping to use")
+    imp.add_argument(
+        "--on-duplicate",
+        choices=("skip", "fill", "overwrite", "create"),
+        default="skip",
+        help="a row that matches a record: skip it, fill the record's empty fields, "
+        "overwrite them, or create a new record anyway (default skip)",
+    )
+    imp.add_argument(
+        "--threshold",
+        type=int,
+        default=None,
+        metavar="PERCENT",
+        help="name similarity for duplicates (default 85)",
+    )
+    imp.add_argument(
+        "--region",
+        metavar="CC",
+        help="country of phone numbers without +code (default: the database setting)",
+    )
+    imp.add_argument(
+        "--header-row",
+        type=int,
+        metavar="N",
+        help="the row number of the column names (default: found)",
+    )
+    imp.add_argument("--encoding", help="text file encoding (default: detected)")
+    imp.add_argument("--delimiter", help="text file delimiter (default: detected)")
+    imp.add_argument(
+        "--date-order", choices=("DMY", "MDY", "YMD"), help="how to read dates like 03/04/2021"
+    )
+    imp.add_argument(
+        "--dry-run", action="store_true", help="report what would happen; change nothing"
+    )
+    imp.add_argument("--resume", metavar="ID", help="go on with a cancelled or interrupted import")
+    imp.add_argument("--save-mapping", metavar="FILE.json", help="write the mapping used to a file")
+    imp.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+
+    imports = sub.add_parser("imports", help="list imports, newest first")
+    imports.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+
+    undo = sub.add_parser(
+        "undo-import", help="undo an import: remove what it created, restore what it changed"
+    )
+    undo.add_argument("id", help="the import's id (or its first characters)")
+    undo.add_argument("--yes", "-y", action="store_true", help="answer yes to every question")
+    undo.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,6 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args)
         if args.command == "export":
             return _export(args)
+        if args.command in ("import", "imports", "undo-import"):
+            from crm_desktop.cli import imports
+
+            return imports.run(args)
         parser.error(f"unknown command {args.command}")
     except (DatabaseError, UsageError, ExportError) as exc:
         print(f"crm-desktop: {one_line(str(exc))}", file=sys.stderr)
@@ -115,44 +178,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines() or [repr(exc)]
         print(f"crm-desktop: database error: {one_line(reason[0])}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the output went to `head` or a closed pager
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("\ncrm-desktop: cancelled", file=sys.stderr)
         return 130
     return 0
-
-
-class ProgressLine:
-    """A progress line on stderr: rewritten in place on a terminal, one line per phase in a log."""
-
-    def __init__(self, stream: IO[str] | None = None, interval: float = 0.2) -> None:
-        self._stream = stream or sys.stderr
-        self._tty = self._stream.isatty()
-        self._interval = interval
-        self._last = 0.0
-        self._phase = ""
-        self._width = 0
-
-    def __call__(self, fraction: float, message: str = "") -> None:
-        phase = message.split(" ")[0] if message else ""
-        now = time.monotonic()
-        if self._tty:
-            if now - self._last < self._interval and fraction < 1.0:
-                return
-            text = f"\r{fraction:6.1%}  {message}"
-            self._stream.write(text.ljust(self._width))
-            self._width = len(text)
-        elif phase != self._phase:
-            self._stream.write(f"{fraction:6.1%}  {message}\n")
-        else:
-            return
-        self._phase = phase
-        self._last = now
-        self._stream.flush()
-
-    def finish(self) -> None:
-        if self._tty and self._width:
-            self._stream.write("\n")
-            self._stream.flush()
 
 
 def _demo(args: argparse.Namespace) -> int:
