@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -32,6 +32,14 @@ from crm_desktop.services.imports.transform import MethodValue, Problem, RowReco
 from crm_desktop.services.imports.writer import BatchWriter, RowProblem, StaleRecord
 
 Note = tuple[int, str, str]  # row, field, reason
+
+
+class MatchObserver(Protocol):
+    """Told about every duplicate row of a batch (the review step of the wizard)."""
+
+    def duplicate(
+        self, record: RowRecord, match: Match, existing: Mapping[str, Any], methods: list[str]
+    ) -> None: ...
 
 
 @dataclass
@@ -68,8 +76,10 @@ class BatchRun:
     limit: int
     failures: list[Note] = field(default_factory=list)
     skips: list[Note] = field(default_factory=list)
+    observer: MatchObserver | None = None
     _seq: int = 0
     _touched: set[str] = field(default_factory=set)
+    _observed: list[tuple[RowRecord, Match]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.session, self.batch_id, self.user_id, utcnow(), self.dry_run)
@@ -114,6 +124,8 @@ class BatchRun:
                 continue
             company = self._company_now(record, existing.get(record.row))
             match = self.finder.find(record, company, company)
+            if match is not None and self.observer is not None:
+                self._observed.append((record, match))
             action, mode, take = self._decide(record, match)
             if action == "skip":
                 assert match is not None
@@ -140,6 +152,8 @@ class BatchRun:
                     _DbMerge(record, columns, mode, take, row_tags, match.reason)
                 )
                 self.finder.remember_db(match.db_id, record, refs.company_id)
+        if self._observed:
+            self._tell_observer(writer)
         writer.insert(self.resolver.take_pending(), created, tags)
         if db_merges:
             self._write_merges(writer, db_merges, counts, problems)
@@ -236,6 +250,22 @@ class BatchRun:
         if review.action == "create":
             return "create", "fill", frozenset()
         return "merge", "review", review.take_file
+
+    def _tell_observer(self, writer: BatchWriter) -> None:
+        assert self.observer is not None
+        ids = [m.db_id for _, m in self._observed if m.db_id is not None]
+        current = writer.load(ids)
+        methods = writer.method_values(current)
+        for record, match in self._observed:
+            if match.new is not None:
+                values = dict(match.new.values)
+                found = [m.value for m in match.new.record.methods]
+            else:
+                assert match.db_id is not None
+                values = current.get(match.db_id, {})
+                found = methods.get(match.db_id, [])
+            self.observer.duplicate(record, match, values, found)
+        self._observed.clear()
 
     # ---- merges ------------------------------------------------------------------------------
 

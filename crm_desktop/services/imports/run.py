@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crm_desktop.models import ImportBatch, ImportStatus, utcnow
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.events import default_user_id
-from crm_desktop.services.imports.batch import BatchRun, Counts
+from crm_desktop.services.imports.batch import BatchRun, Counts, MatchObserver
 from crm_desktop.services.imports.plan import ImportPlan, PlanError, remember_mapping
 from crm_desktop.services.imports.source import FileInfo, ImportFileError, inspect_file, open_rows
 from crm_desktop.services.imports.transform import RowRecord, RowTransformer
@@ -113,6 +113,7 @@ def run_import(
     user_id: uuid.UUID | None = None,
     batch_rows: int = BATCH_ROWS,
     stop_after: int | None = None,
+    observer: MatchObserver | None = None,
 ) -> ImportReport:
     """Import the file of `plan`. ImportFileError when it cannot be read, PlanError when
     the plan is wrong; row problems never raise, they are reported. `stop_after` ends the
@@ -143,7 +144,7 @@ def run_import(
             session.commit()
         return _run(
             session, sessions, plan, info, batch_id, Counts(), 0, user, progress, cancel,
-            dry_run, batch_rows, stop_after,
+            dry_run, batch_rows, stop_after, observer,
         )  # fmt: skip
     finally:
         if dry_run:
@@ -187,7 +188,7 @@ def resume_import(
         session.commit()
         return _run(
             session, sessions, plan, info, batch_id, counts, done, user, progress, cancel,
-            False, batch_rows, None,
+            False, batch_rows, None, None,
         )  # fmt: skip
     finally:
         session.close()
@@ -225,13 +226,21 @@ def _run(
     dry_run: bool,
     batch_rows: int,
     stop_after: int | None,
+    observer: MatchObserver | None,
 ) -> ImportReport:
     report_progress = progress or _silent
     started = time.monotonic()
     _big_cache(session, True)
     source = _open_source(plan, info, done)
     runner = BatchRun(
-        session, plan, batch_id, user, default_currency(sessions), dry_run, REPORT_LIMIT
+        session,
+        plan,
+        batch_id,
+        user,
+        default_currency(sessions),
+        dry_run,
+        REPORT_LIMIT,
+        observer=observer,
     )
     start_done = done
     total = source.total

@@ -199,6 +199,25 @@ class BatchWriter:
                 result[parent_id].add(normalized or value.strip().casefold())
         return result
 
+    def method_values(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+        """The e-mails, phones and other methods of existing records, as written."""
+        result: dict[uuid.UUID, list[str]] = defaultdict(list)
+        if self.table_name not in _METHOD_PARENT:
+            return result
+        parent = getattr(ContactMethod, _METHOD_PARENT[self.table_name])
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), _CHUNK):
+            rows = self.session.execute(
+                select(parent, ContactMethod.value)
+                .where(
+                    parent.in_(wanted[start : start + _CHUNK]), ContactMethod.deleted_at.is_(None)
+                )
+                .order_by(ContactMethod.position)
+            )
+            for parent_id, value in rows:
+                result[parent_id].append(value)
+        return result
+
     def update(
         self,
         record_id: uuid.UUID,
