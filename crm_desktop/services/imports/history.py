@@ -49,7 +49,9 @@ class BatchInfo:
 
     @property
     def can_undo(self) -> bool:
-        return self.status != "undone" and self.status != "running"
+        """Anything not undone yet; a batch still "running" may be a program that was killed
+        a moment ago (it shows as interrupted after STALE_AFTER)."""
+        return self.status != "undone"
 
     def line(self) -> str:
         """One line for `crm-desktop imports`: the id first, then time, file and counts."""
