@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import ImportBatch, ImportStatus, utcnow
@@ -37,7 +37,7 @@ from crm_desktop.services.imports.vcards import card_records, count_cards
 from crm_desktop.services.settings import default_currency
 
 Progress = Callable[[float, str], None]
-BATCH_ROWS: Final = 2000
+BATCH_ROWS: Final = 5000
 IMPORT_CACHE_KIB: Final = 256 * 1024
 DEFAULT_CACHE_KIB: Final = 2000  # SQLite's default
 REPORT_LIMIT: Final = 1000  # failures and skips kept in the report (all failures are in the db)
@@ -268,6 +268,8 @@ def _run(
             else:
                 session.commit()
             batches += 1
+            if batches & (batches - 1) == 0:  # after batch 1, 2, 4, 8, …
+                _refresh_statistics(session, dry_run)
             _tell(report_progress, done, start_done, source.total, started)
     except BaseException:
         session.rollback()
@@ -304,6 +306,20 @@ def _run(
         dry_run=dry_run,
         changes=runner.changes(),
     )
+
+
+def _refresh_statistics(session: Session, dry_run: bool) -> None:
+    """Fresh planner statistics on PostgreSQL as the tables grow.
+
+    Without them, the duplicate lookups of a new database are planned as if its tables
+    were empty: sequential scans that grow with every batch (100,000 rows took 65 s of
+    lookups instead of 1.5 s). ANALYZE samples a fixed number of rows, so it stays cheap.
+    """
+    if session.get_bind().dialect.name != "postgresql" or dry_run:
+        return
+    for name in ("lead", "contact", "company", "deal", "contact_method", "search_doc"):
+        session.execute(text(f'ANALYZE "{name}"'))
+    session.commit()
 
 
 def _big_cache(session: Session, on: bool) -> None:
