@@ -208,22 +208,9 @@ def _ids_param() -> Any:
 
 def refresh_documents(connection: Connection, kind: SearchKind, ids: Iterable[uuid.UUID]) -> None:
     """Rebuild the documents of some records (drop them if deleted) in the caller's transaction."""
-    dialect = connection.dialect.name
-    alias = _ALIAS[kind]
-    insert = text(
-        _INSERT + with_bigram_line(document_select(dialect, kind) + f" AND {alias}.id IN :ids")
-    ).bindparams(_ids_param())
     for chunk in _chunks(ids):
         remove_documents(connection, chunk)
-        connection.execute(insert, {"ids": chunk})
-        if dialect == "sqlite":
-            connection.execute(
-                text(
-                    "INSERT INTO search_fts (rowid, body) "
-                    "SELECT id, body FROM search_doc WHERE entity_id IN :ids"
-                ).bindparams(_ids_param()),
-                {"ids": chunk},
-            )
+        add_documents(connection, kind, chunk)
 
 
 def add_documents(connection: Connection, kind: SearchKind, ids: Iterable[uuid.UUID]) -> None:

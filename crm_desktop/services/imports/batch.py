@@ -263,7 +263,7 @@ class BatchRun:
             else:
                 assert match.db_id is not None
                 values = current.get(match.db_id, {})
-                found = methods.get(match.db_id, [])
+                found = [value for value, _key in methods.get(match.db_id, [])]
             self.observer.duplicate(record, match, values, found)
         self._observed.clear()
 
@@ -292,7 +292,10 @@ class BatchRun:
         problems: list[RowProblem],
     ) -> None:
         current = writer.load(merges)
-        methods = writer.existing_methods(current)
+        methods = {
+            record_id: {key for _value, key in found}
+            for record_id, found in writer.method_values(current).items()
+        }
         tags = writer.tags_of(current)
         for record_id, rows in merges.items():
             before = current.get(record_id)
@@ -308,7 +311,7 @@ class BatchRun:
             changed: dict[str, Any] = {}
             new_methods: list[MethodValue] = []
             new_tags: list[uuid.UUID] = []
-            known = methods[record_id]
+            known = methods.setdefault(record_id, set())
             have_tags = tags[record_id]
             outcomes: list[tuple[_DbMerge, bool]] = []
             for merge in rows:

@@ -1,4 +1,4 @@
-"""Rows of an import straight to the driver: executemany on SQLite, COPY on PostgreSQL.
+"""Rows of an import straight to the driver (demo_bulk.BulkWriter: executemany or COPY).
 
 SQLAlchemy's executemany spends most of its time building parameters row by row; an
 import writes a million contacts and three million contact methods, so values are
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from crm_desktop.models import Base
 from crm_desktop.models.base import UTCDateTime
+from crm_desktop.services.demo_bulk import BulkWriter
 
 _Processor = Callable[[Any], Any] | None
 
@@ -29,7 +30,7 @@ class BulkInserter:
         connection = session.connection()
         self._dialect = connection.dialect
         self.sqlite = self._dialect.name == "sqlite"
-        self._raw: Any = connection.connection.driver_connection
+        self._writer = BulkWriter(connection)
         self._processors: dict[str, dict[str, _Processor]] = {}
 
     def _column_processors(self, table: Table) -> dict[str, _Processor]:
@@ -66,17 +67,7 @@ class BulkInserter:
             )
             for row in rows
         ]
-        names = ", ".join(f'"{column}"' for column in columns)
-        if self.sqlite:
-            marks = ", ".join("?" * len(columns))
-            self._raw.executemany(f'INSERT INTO "{name}" ({names}) VALUES ({marks})', values)
-            return
-        with (
-            self._raw.cursor() as cursor,
-            cursor.copy(f'COPY "{name}" ({names}) FROM STDIN') as copy,
-        ):
-            for row_values in values:
-                copy.write_row(row_values)
+        self._writer.write(name, tuple(f'"{column}"' for column in columns), values)
 
 
 def _remember_last(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:

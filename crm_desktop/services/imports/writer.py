@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from crm_desktop.models import (
@@ -182,40 +182,27 @@ class BatchWriter:
                 found[row["id"]] = dict(row)
         return found
 
-    def existing_methods(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
-        """Normalized values (or values) of the live methods of existing records."""
-        result: dict[uuid.UUID, set[str]] = defaultdict(set)
-        if self.table_name not in _METHOD_PARENT:
-            return result
-        parent = getattr(ContactMethod, _METHOD_PARENT[self.table_name])
-        wanted = sorted(set(ids))
-        for start in range(0, len(wanted), _CHUNK):
-            rows = self.session.execute(
-                select(parent, ContactMethod.normalized, ContactMethod.value).where(
-                    parent.in_(wanted[start : start + _CHUNK]), ContactMethod.deleted_at.is_(None)
-                )
-            )
-            for parent_id, normalized, value in rows:
-                result[parent_id].add(normalized or value.strip().casefold())
-        return result
+    def method_values(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[tuple[str, str]]]:
+        """(value as written, key) of the live methods of existing records, in list order.
 
-    def method_values(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-        """The e-mails, phones and other methods of existing records, as written."""
-        result: dict[uuid.UUID, list[str]] = defaultdict(list)
+        The key is the normalized value, or the value folded when there is none: what a
+        merge compares so that it adds only methods the record does not have yet.
+        """
+        result: dict[uuid.UUID, list[tuple[str, str]]] = defaultdict(list)
         if self.table_name not in _METHOD_PARENT:
             return result
         parent = getattr(ContactMethod, _METHOD_PARENT[self.table_name])
         wanted = sorted(set(ids))
         for start in range(0, len(wanted), _CHUNK):
             rows = self.session.execute(
-                select(parent, ContactMethod.value)
+                select(parent, ContactMethod.value, ContactMethod.normalized)
                 .where(
                     parent.in_(wanted[start : start + _CHUNK]), ContactMethod.deleted_at.is_(None)
                 )
                 .order_by(ContactMethod.position)
             )
-            for parent_id, value in rows:
-                result[parent_id].append(value)
+            for parent_id, value, normalized in rows:
+                result[parent_id].append((value, normalized or value.strip().casefold()))
         return result
 
     def update(
@@ -322,14 +309,3 @@ def _unique(methods: Sequence[MethodValue]) -> list[MethodValue]:
             seen.add(key)
             out.append(method)
     return out
-
-
-def count_problems(session: Session, batch_id: uuid.UUID) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(ImportProblem)
-            .where(ImportProblem.batch_id == batch_id)
-        )
-        or 0
-    )
