@@ -154,7 +154,7 @@ class BatchRun:
                 self.finder.remember_db(match.db_id, record, refs.company_id)
         if self._observed:
             self._tell_observer(writer)
-        writer.insert(self.resolver.take_pending(), created, tags)
+        writer.insert(self.resolver.take_pending(), created, tags, self.resolver)
         if db_merges:
             self._write_merges(writer, db_merges, counts, problems)
         writer.problems(problems)

@@ -70,6 +70,7 @@ class Resolver:
     _first_stage: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)
     _companies: dict[str, uuid.UUID] | None = None
     company_names: dict[uuid.UUID, str] = field(default_factory=dict)
+    contact_names: dict[uuid.UUID, str] = field(default_factory=dict)
     _contacts: dict[tuple[str, uuid.UUID | None], uuid.UUID] = field(default_factory=dict)
     _contacts_by_name: dict[str, uuid.UUID] = field(default_factory=dict)
     _contacts_asked: set[str] = field(default_factory=set)
@@ -207,6 +208,7 @@ class Resolver:
             )
             for company_id, name in rows:
                 key = company_key(name) or fold_name(name)
+                self.company_names[company_id] = name
                 if key:
                     self._companies.setdefault(key, company_id)
         return self._companies
@@ -243,6 +245,7 @@ class Resolver:
                 .order_by(Contact.created_at)
             )
             for contact_id, full_name, company_id in rows:
+                self.contact_names[contact_id] = full_name
                 self._contacts.setdefault((fold_name(full_name), company_id), contact_id)
                 self._contacts_by_name.setdefault(fold_name(full_name), contact_id)
 
@@ -260,6 +263,7 @@ class Resolver:
         new_id = uuid.uuid4()
         self._contacts[(key, company_id)] = new_id
         self._contacts_by_name[key] = new_id
+        self.contact_names[new_id] = clean
         values = self._entity(new_id, full_name=clean, company_id=company_id, owner_id=owner_id)
         self.pending.append(PendingRow("contact", values))
         self.created_contacts.append(new_id)

@@ -16,7 +16,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
@@ -28,7 +28,12 @@ from crm_desktop.models import (
     ImportProblem,
     Tagging,
 )
-from crm_desktop.models.search_index import SearchKind, add_documents, refresh_documents
+from crm_desktop.models.search_index import (
+    NewDocument,
+    SearchKind,
+    insert_new_documents,
+    refresh_documents,
+)
 from crm_desktop.services.imports.bulk import BulkInserter
 from crm_desktop.services.imports.columns import TABLES, to_json
 from crm_desktop.services.imports.fields import Target
@@ -84,6 +89,7 @@ class BatchWriter:
         self.seq = seq  # the last ImportChange number used
         self.touched: dict[str, set[uuid.UUID]] = defaultdict(set)
         self.created: dict[str, set[uuid.UUID]] = defaultdict(set)
+        self._documents: list[NewDocument] = []
         self._bulk = BulkInserter(session)
 
     # ---- new records ---------------------------------------------------------------------
@@ -93,11 +99,16 @@ class BatchWriter:
         pending: Sequence[PendingRow],
         created: Sequence[NewRecord],
         tag_ids: Mapping[uuid.UUID, Sequence[uuid.UUID]],
+        names: Names,
     ) -> None:
-        """Companies and contacts the rows named, then the batch's records, methods and tags."""
+        """Companies and contacts the rows named, then the batch's records, methods and tags.
+
+        `names` gives the name of a company or contact person by id, for the documents.
+        """
         for name in ("company", "contact"):
             rows = [p.values for p in pending if p.table == name]
             self._insert(name, rows)
+            self._documents += [_document(name, row, (), names) for row in rows]
         rows = []
         for new in created:
             row = {
@@ -110,13 +121,12 @@ class BatchWriter:
             }
             rows.append(row)
         self._insert(self.table_name, rows)
-        if self.table_name in _METHOD_PARENT:
-            methods = [
-                self._method_row(new.id, position, method)
-                for new in created
-                for position, method in enumerate(_unique(new.record.methods))
-            ]
-            self._insert("contact_method", methods)
+        methods: list[dict[str, Any]] = []
+        for new, row in zip(created, rows, strict=True):
+            unique = _unique(new.record.methods) if self.table_name in _METHOD_PARENT else []
+            methods += [self._method_row(new.id, i, m) for i, m in enumerate(unique)]
+            self._documents.append(_document(self.table_name, row, unique, names))
+        self._insert("contact_method", methods)
         taggings = [
             self._tagging_row(record_id, tag_id)
             for record_id, tags in tag_ids.items()
@@ -288,16 +298,42 @@ class BatchWriter:
         )
 
     def refresh_search(self) -> None:
-        """Documents for the new records (inserted) and the changed ones (rebuilt)."""
+        """Documents for the new records (built here) and the changed ones (rebuilt in SQL)."""
         connection = self.session.connection()
-        for name, ids in self.created.items():
-            if ids:
-                add_documents(connection, _SEARCH_KIND[name], sorted(ids))
+        insert_new_documents(connection, self._documents)
+        self._documents = []
         for name, ids in self.touched.items():
             if ids:
                 refresh_documents(connection, _SEARCH_KIND[name], sorted(ids))
         self.created.clear()
         self.touched.clear()
+
+
+class Names(Protocol):
+    company_names: dict[uuid.UUID, str]
+    contact_names: dict[uuid.UUID, str]
+
+
+def _document(
+    table_name: str, row: Mapping[str, Any], methods: Sequence[MethodValue], names: Names
+) -> NewDocument:
+    """What the search document of a new row says (search_index.document_select's fields)."""
+    kind = _SEARCH_KIND[table_name]
+    company = names.company_names.get(row["company_id"]) if row.get("company_id") else None
+    parts: tuple[str | None, ...]
+    if kind == "contact":
+        parts = (row.get("full_name"), row.get("phonetic_name"), company)
+    elif kind == "lead":
+        parts = (row.get("person_name"), row.get("company_name"))
+    elif kind == "company":
+        parts = (row.get("name"), row.get("domain"))
+    else:
+        contact = names.contact_names.get(row["contact_id"]) if row.get("contact_id") else None
+        parts = (row.get("title"), company, contact)
+    found = tuple(
+        (m.kind, m.value[:500], m.normalized[:500] if m.normalized else None) for m in methods
+    )
+    return NewDocument(kind, row["id"], parts, found)
 
 
 def _unique(methods: Sequence[MethodValue]) -> list[MethodValue]:
