@@ -208,6 +208,30 @@ def time_crm_import(
     )
 
 
+def time_crm_undo(db_url: str, rows: int | None, timeout: float, label: str) -> StepResult:
+    """`crm-desktop undo-import ID --yes` of the newest import of the database."""
+    listing = subprocess.run(
+        [str(CRM_DESKTOP), "imports", "--db", db_url], capture_output=True, text=True, check=False
+    )
+    if listing.returncode != 0 or not listing.stdout.strip():
+        return StepResult(label, note=f"no import to undo: {listing.stderr[:200]}", ok=False)
+    batch_id = listing.stdout.split()[0]
+    start_up = _crm_start_up(db_url, timeout)
+    argv = [str(CRM_DESKTOP), "undo-import", batch_id, "--yes", "--db", db_url]
+    print(f"  {label} ...", file=sys.stderr, flush=True)
+    code, wall, peak, tail = run_measured(argv, timeout)
+    if code != 0:
+        return StepResult(label, wall=wall, peak_rss_mb=peak, note=f"exit {code}: {tail}", ok=False)
+    return StepResult(
+        label,
+        rows=rows,
+        seconds=max(wall - start_up, 0.0),
+        wall=wall,
+        peak_rss_mb=peak,
+        note=f"wall {wall:.1f} s, of which {start_up:.1f} s start-up",
+    )
+
+
 def _crm_start_up(db_url: str, timeout: float) -> float:
     """Seconds the command takes to start and open the database, doing nothing else."""
     argv = [str(CRM_DESKTOP), "imports", "--db", db_url]
@@ -297,6 +321,7 @@ def main() -> int:
     parser.add_argument(
         "--crm-pg", help="also import into this PostgreSQL database (emptied first!)"
     )
+    parser.add_argument("--undo", action="store_true", help="then time undoing each import")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per step")
     parser.add_argument("--json", type=Path, help="write the results here too")
     args = parser.parse_args()
@@ -341,12 +366,14 @@ def main() -> int:
     rows = results[0].rows if results else _count_cards(path)
     if not args.no_crm:
         crm_db = args.crm_db or _fresh_sqlite(workdir / f"crm-import-{stem}.sqlite3")
-        results.append(time_crm_import(path, crm_db, rows, args.timeout, "crm-desktop -> SQLite"))
+        targets = [("SQLite", crm_db)]
         if args.crm_pg:
-            pg = _empty_pg(args.crm_pg)
-            results.append(
-                time_crm_import(path, pg, rows, args.timeout, "crm-desktop -> PostgreSQL")
-            )
+            targets.append(("PostgreSQL", _empty_pg(args.crm_pg)))
+        for name, url in targets:
+            results.append(time_crm_import(path, url, rows, args.timeout, f"crm-desktop -> {name}"))
+            if args.undo:
+                label = f"crm-desktop undo-import ({name})"
+                results.append(time_crm_undo(url, rows, args.timeout, label))
     _ratios(results)
 
     print(f"file: {path.name}, {rows or 0:,} rows, {path.stat().st_size / 1e6:,.1f} MB")
