@@ -346,3 +346,37 @@ def test_files_that_cannot_be_imported_say_why(db: Database, tmp_path: Path) -> 
     no_name = _write(tmp_path / "numbers.csv", "Amount,Code\n12,A\n")
     with pytest.raises(PlanError, match="no column is mapped to the full name"):
         run_import(db.sessions, _plan(db, no_name))
+
+
+def test_problem_rows_saved_as_a_sheet_fix_and_import_again(db: Database, tmp_path: Path) -> None:
+    from crm_desktop.services.imports.history import problem_rows, save_problem_rows
+
+    path = _write(tmp_path / "客户.csv", PEOPLE_CSV)
+    report = run_import(db.sessions, _plan(db, path))
+    assert report.batch_id is not None and report.failed == 2
+    assert [p.row for p in problem_rows(db.sessions, report.batch_id)] == [5, 6]
+    sheet = tmp_path / "problems.xlsx"
+    assert save_problem_rows(db.sessions, report.batch_id, sheet) == 2
+    book = openpyxl.load_workbook(sheet)
+    rows = [
+        [c if c is not None else "" for c in row] for row in book.active.iter_rows(values_only=True)
+    ]  # type: ignore[union-attr]
+    assert rows[0][:2] == ["姓名", "公司"] and rows[0][-2:] == [
+        "crm-desktop: row in the file",
+        "crm-desktop: problem",
+    ]
+    assert rows[1][0] == "李娜" and rows[1][-2] == 5 and "not-an-address" in rows[1][-1]
+    rows[1][4] = "lina@huaxin.cn"  # fix the e-mail
+    rows[2][0] = "Karl Berg"  # give the nameless row a name
+    fixed = openpyxl.Workbook()
+    for row in rows:
+        fixed.active.append(row)  # type: ignore[union-attr]
+    again = tmp_path / "fixed.xlsx"
+    fixed.save(again)
+    plan = _plan(db, again)
+    assert plan.columns[-2:] == ("", "")  # the two added columns are left out
+    second = run_import(db.sessions, plan)
+    assert (second.created, second.failed) == (2, 0), second.failures
+    with db.sessions() as session:
+        karl = session.scalars(select(Contact).where(Contact.full_name == "Karl Berg")).one()
+        assert karl.custom_fields is None and karl.notes == "nur eine Notiz"
