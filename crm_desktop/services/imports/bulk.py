@@ -10,10 +10,11 @@ import's own transaction: the session's connection is used, never a new one.
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Table
+from sqlalchemy import JSON, DateTime, Table, Uuid
 from sqlalchemy.orm import Session
 
 from crm_desktop.models import Base
@@ -21,6 +22,12 @@ from crm_desktop.models.base import UTCDateTime
 from crm_desktop.services.demo_bulk import BulkWriter
 
 _Processor = Callable[[Any], Any] | None
+_UUID_HEX = operator.attrgetter("hex")
+
+
+def _uuid_text(value: Any) -> Any:
+    """A UUID as SQLite stores it; an id already made as 32 hex digits stays as it is."""
+    return value if type(value) is str else _UUID_HEX(value)
 
 
 class BulkInserter:
@@ -38,7 +45,9 @@ class BulkInserter:
         if found is None:
             found = {}
             for column in table.columns:
-                if self.sqlite:
+                if self.sqlite and isinstance(column.type, Uuid):
+                    found[column.name] = _uuid_text  # what Uuid stores on SQLite
+                elif self.sqlite:
                     processor: _Processor = column.type.dialect_impl(self._dialect).bind_processor(
                         self._dialect
                     )
@@ -59,14 +68,15 @@ class BulkInserter:
         table = Base.metadata.tables[name]
         columns = sorted({key for row in rows for key in row})
         processors = self._column_processors(table)
-        converters = [processors[column] for column in columns]
-        values = [
-            tuple(
-                None if (value := row.get(column)) is None else (fn(value) if fn else value)
-                for column, fn in zip(columns, converters, strict=True)
-            )
-            for row in rows
-        ]
+        # Column by column: list comprehensions and zip run far faster than a call per value.
+        data: list[list[Any]] = []
+        for column in columns:
+            cells = [row.get(column) for row in rows]
+            convert = processors[column]
+            if convert is not None:
+                cells = [None if cell is None else convert(cell) for cell in cells]
+            data.append(cells)
+        values = list(zip(*data, strict=True))
         self._writer.write(name, tuple(f'"{column}"' for column in columns), values)
 
 

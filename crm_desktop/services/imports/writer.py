@@ -34,6 +34,7 @@ from crm_desktop.models.search_index import (
     insert_new_documents,
     refresh_documents,
 )
+from crm_desktop.services.demo_bulk import new_id
 from crm_desktop.services.imports.bulk import BulkInserter
 from crm_desktop.services.imports.columns import TABLES, to_json
 from crm_desktop.services.imports.fields import Target
@@ -145,7 +146,7 @@ class BatchWriter:
         self, parent_id: uuid.UUID, position: int, method: MethodValue
     ) -> dict[str, Any]:
         return {
-            "id": uuid.uuid4(),
+            "id": new_id(),  # 32 hex digits, as stored: a uuid4 without building the object
             "created_at": self.now,
             "updated_at": self.now,
             "version": 1,
@@ -155,23 +156,16 @@ class BatchWriter:
             "value": method.value[:500],
             "normalized": method.normalized[:500] if method.normalized else None,
             "position": position,
-            "lead_id": None,
-            "contact_id": None,
-            "company_id": None,
-            _METHOD_PARENT[self.table_name]: parent_id,
+            _METHOD_PARENT[self.table_name]: parent_id,  # the other parents are NULL
         }
 
     def _tagging_row(self, record_id: uuid.UUID, tag_id: uuid.UUID) -> dict[str, Any]:
         return {
-            "id": uuid.uuid4(),
+            "id": new_id(),
             "created_at": self.now,
             "updated_at": self.now,
             "version": 1,
             "tag_id": tag_id,
-            "lead_id": None,
-            "contact_id": None,
-            "company_id": None,
-            "deal_id": None,
             _TAG_PARENT[self.table_name]: record_id,
         }
 
