@@ -60,6 +60,9 @@ class Match:
     new: NewRecord | None = None
 
 
+Slot = uuid.UUID | str
+
+
 @lru_cache(maxsize=8192)
 def plain_name(name: str) -> str:
     """duplicates.plain_name, remembered: a row's name is compared, then indexed."""
@@ -83,10 +86,11 @@ class DuplicateFinder:
         self._db_domains: dict[str, uuid.UUID] = {}
         self._db_deals: dict[tuple[str, uuid.UUID | None], uuid.UUID] = {}
         # company key (people) -> [(plain name, record id)], for the whole import
-        self._people: dict[str, tuple[list[str], list[uuid.UUID]]] = {}
+        # A slot is the company: its id for contacts, its name key for leads.
+        self._people: dict[Slot, tuple[list[str], list[uuid.UUID]]] = {}
         self._lead_names_asked: set[str] = set()
         self._new_methods: dict[str, NewRecord] = {}
-        self._new_names: dict[str, tuple[list[str], list[NewRecord]]] = {}
+        self._new_names: dict[Slot, tuple[list[str], list[NewRecord]]] = {}
         self._new_keys: dict[Any, NewRecord] = {}
 
     # ---- the database, once per batch -------------------------------------------------------
@@ -139,18 +143,18 @@ class DuplicateFinder:
                 self._db_methods.setdefault(normalized, parent_id)
 
     def _fetch_contacts_at(self, company_ids: set[uuid.UUID]) -> None:
-        wanted = [cid for cid in company_ids if str(cid) not in self._people]
+        wanted = [cid for cid in company_ids if cid not in self._people]
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             for cid in chunk:
-                self._people[str(cid)] = ([], [])
+                self._people[cid] = ([], [])
             rows = self.session.execute(
                 select(Contact.company_id, Contact.full_name, Contact.id).where(
                     Contact.company_id.in_(chunk), Contact.deleted_at.is_(None)
                 )
             )
             for company_id, name, contact_id in rows:
-                names, ids = self._people[str(company_id)]
+                names, ids = self._people[company_id or ""]
                 names.append(plain_name(name))
                 ids.append(contact_id)
 
@@ -238,9 +242,9 @@ class DuplicateFinder:
                 return Match(_name_reason(hit[1], company, ""), db_id=people[1][hit[0]])
         return None
 
-    def _company_slot(self, company: str, company_id: uuid.UUID | None) -> str:
+    def _company_slot(self, company: str, company_id: uuid.UUID | None) -> Slot:
         if self.target == "contacts":
-            return str(company_id) if company_id is not None else "new:" + people_key(company)
+            return company_id if company_id is not None else "new:" + people_key(company)
         return people_key(company)
 
     def _find_company(self, record: RowRecord, existing: uuid.UUID | None) -> Match | None:
