@@ -21,6 +21,7 @@ from crm_desktop.services.imports.plan import ImportPlan, remembered_mapping
 from crm_desktop.services.imports.source import (
     FileInfo,
     ImportFileError,
+    default_sheet,
     inspect_file,
     preview_rows,
 )
@@ -69,6 +70,7 @@ def prepare_import(
         return Prepared(info, plan, [], False, {})
     if sheet is not None and sheet not in info.sheets:
         raise ImportFileError(f"{info.path.name} has no sheet named {sheet!r}")
+    sheet = sheet if sheet is not None else default_sheet(info)  # the plan names it
     preview = preview_rows(info, sheet, PREVIEW_ROWS)
     if not any(any(cell_text(c) for c in row) for row in preview):
         raise ImportFileError(f"{info.path.name}: the sheet is empty")

@@ -29,6 +29,7 @@ import python_calamine as calamine
 from crm_desktop.services.imports import textfile
 from crm_desktop.services.imports.cells import CellValue
 from crm_desktop.services.imports.compound import CompoundFile, biff_globals
+from crm_desktop.services.imports.xlsx_head import head_rows
 
 Format = Literal["xlsx", "xls", "ods", "csv", "vcf"]
 
@@ -78,6 +79,7 @@ class RowStream:
     total: int
     rows: Iterator[list[CellValue]]
     _closer: Callable[[], None] = field(default=lambda: None, repr=False)
+    sheet: str | None = None  # the sheet read (None for text files)
 
     def close(self) -> None:
         closer, self._closer = self._closer, lambda: None
@@ -120,9 +122,45 @@ def inspect_file(path: Path, encoding: str | None = None, delimiter: str | None 
 def preview_rows(
     info: FileInfo, sheet: str | None = None, limit: int = 200
 ) -> list[list[CellValue]]:
-    """The first `limit` rows of the sheet (the default sheet when None)."""
+    """The first `limit` rows of the sheet (the default sheet when None).
+
+    An xlsx sheet is read only as far as needed (xlsx_head); other workbooks whole.
+    """
+    if info.format == "xlsx":
+        name = sheet if sheet is not None else default_sheet(info)
+        if name is not None:
+            rows = head_rows(info.path, name, limit, info.date1904)
+            if rows is not None:
+                return rows
     with open_rows(info, sheet) as stream:
         return list(itertools.islice(stream.rows, limit))
+
+
+def default_sheet(info: FileInfo) -> str | None:
+    """The sheet an import reads when none is named: the first visible one holding data.
+
+    None for text and vCard files. For an xlsx file only the start of each sheet is read.
+    """
+    if info.format in ("csv", "vcf"):
+        return None
+    if info.format == "xlsx":
+        workbook = _open_workbook(info.path)
+        try:
+            visible = [
+                meta.name
+                for meta in workbook.sheets_metadata
+                if meta.visible == calamine.SheetVisibleEnum.Visible and meta.name in info.sheets
+            ]
+        finally:
+            workbook.close()
+        for name in visible:
+            rows = head_rows(info.path, name, 200, info.date1904)
+            if rows is None:
+                break  # a sheet this reader cannot stream: let calamine decide
+            if any(cell is not None for row in rows for cell in row):
+                return name
+    with open_rows(info, None) as stream:
+        return stream.sheet
 
 
 def open_rows(info: FileInfo, sheet: str | None = None) -> RowStream:
@@ -302,7 +340,7 @@ def _workbook_rows(info: FileInfo, sheet: str | None) -> RowStream:
     total = end[0] + 1 if end is not None else 0
     pad = start[1] if start is not None else 0
     rows = _sheet_rows(info.path.name, worksheet.iter_rows(), pad)
-    return RowStream(total, rows, workbook.close)
+    return RowStream(total, rows, workbook.close, worksheet.name)
 
 
 def _pick_sheet(
