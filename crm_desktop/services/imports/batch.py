@@ -32,14 +32,28 @@ from crm_desktop.services.imports.transform import MethodValue, Problem, RowReco
 from crm_desktop.services.imports.writer import BatchWriter, RowProblem, StaleRecord
 
 Note = tuple[int, str, str]  # row, field, reason
+_REF_FIELDS = {
+    "company_id": "company",
+    "contact_id": "contact",
+    "owner_id": "owner",
+    "event_id": "event",
+    "source_id": "source",
+}
 
 
 class MatchObserver(Protocol):
     """Told about every duplicate row of a batch (the review step of the wizard)."""
 
     def duplicate(
-        self, record: RowRecord, match: Match, existing: Mapping[str, Any], methods: list[str]
-    ) -> None: ...
+        self,
+        record: RowRecord,
+        match: Match,
+        existing: Mapping[str, Any],
+        methods: list[tuple[str, str]],
+        refs: Mapping[str, str],
+    ) -> None:
+        """existing: the record's columns; methods: its (kind, value); refs: the names of
+        the records it points to, by field (company, contact, owner, event, source)."""
 
 
 @dataclass
@@ -259,12 +273,18 @@ class BatchRun:
         for record, match in self._observed:
             if match.new is not None:
                 values = dict(match.new.values)
-                found = [m.value for m in match.new.record.methods]
+                found = [(m.kind, m.value) for m in match.new.record.methods]
             else:
                 assert match.db_id is not None
                 values = current.get(match.db_id, {})
-                found = [value for value, _key in methods.get(match.db_id, [])]
-            self.observer.duplicate(record, match, values, found)
+                found = [(kind, value) for kind, value, _key in methods.get(match.db_id, [])]
+            refs = {
+                key: label
+                for column, key in _REF_FIELDS.items()
+                if values.get(column) is not None
+                and (label := self.resolver.label(column, values[column]))
+            }
+            self.observer.duplicate(record, match, values, found, refs)
         self._observed.clear()
 
     # ---- merges ------------------------------------------------------------------------------
@@ -293,7 +313,7 @@ class BatchRun:
     ) -> None:
         current = writer.load(merges)
         methods = {
-            record_id: {key for _value, key in found}
+            record_id: {key for _kind, _value, key in found}
             for record_id, found in writer.method_values(current).items()
         }
         tags = writer.tags_of(current)

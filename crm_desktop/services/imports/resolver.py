@@ -71,6 +71,7 @@ class Resolver:
     _companies: dict[str, uuid.UUID] | None = None
     company_names: dict[uuid.UUID, str] = field(default_factory=dict)
     contact_names: dict[uuid.UUID, str] = field(default_factory=dict)
+    _labels: dict[tuple[str, uuid.UUID], str] = field(default_factory=dict)
     _contacts: dict[tuple[str, uuid.UUID | None], uuid.UUID] = field(default_factory=dict)
     _contacts_by_name: dict[str, uuid.UUID] = field(default_factory=dict)
     _contacts_asked: set[str] = field(default_factory=set)
@@ -141,6 +142,32 @@ class Resolver:
             self._tags[key] = found
             self.created_tags = True
         return found
+
+    def label(self, column: str, record_id: uuid.UUID) -> str | None:
+        """The name of the record an id column points to (for the duplicate review)."""
+        if column == "company_id":
+            if record_id not in self.company_names:
+                self.company_names[record_id] = self._name_of(Company, Company.name, record_id)
+            return self.company_names[record_id] or None
+        if column == "contact_id":
+            if record_id not in self.contact_names:
+                name = self._name_of(Contact, Contact.full_name, record_id)
+                self.contact_names[record_id] = name
+            return self.contact_names[record_id] or None
+        model, name_column = {
+            "owner_id": (User, User.name),
+            "event_id": (Event, Event.name),
+            "source_id": (LeadSource, LeadSource.name),
+        }[column]
+        return self._name_of(model, name_column, record_id) or None
+
+    def _name_of(self, model: Any, column: Any, record_id: uuid.UUID) -> str:
+        key = (model.__tablename__, record_id)
+        if key not in self._labels:
+            self._labels[key] = (
+                self.session.scalar(select(column).where(model.id == record_id)) or ""
+            )
+        return self._labels[key]
 
     def _create(self, model: Any, **values: Any) -> uuid.UUID:
         """Insert one small record (event, source, tag) now, in the batch's transaction."""

@@ -70,7 +70,12 @@ class _Collector:
         self._field_of = FIELD_OF_COLUMN[plan.target]
 
     def duplicate(
-        self, record: RowRecord, match: Match, existing: Mapping[str, Any], methods: list[str]
+        self,
+        record: RowRecord,
+        match: Match,
+        existing: Mapping[str, Any],
+        methods: list[tuple[str, str]],
+        refs: Mapping[str, str],
     ) -> None:
         self.total += 1
         if len(self.pairs) >= self.limit:
@@ -82,14 +87,13 @@ class _Collector:
             if key is None or value is None or column in _REF_COLUMNS:
                 continue
             theirs[key] = _text(value)
-        method_text = "; ".join(methods)
+        theirs.update(refs)
+        for kind, value in methods:
+            theirs[kind] = f"{theirs[kind]}; {value}" if kind in theirs else value
         pairs = []
         for key, spec in self._fields.items():
             file_value = _text(mine.get(key))
-            if spec.type == "method":
-                record_value = method_text if file_value else ""
-            else:
-                record_value = theirs.get(key, "")
+            record_value = theirs.get(key, "")
             if file_value or record_value:
                 pairs.append(FieldPair(key, spec.label, file_value, record_value))
         required = {"leads": "full_name", "contacts": "full_name"}.get(self.plan.target, "")

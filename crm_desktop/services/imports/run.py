@@ -197,7 +197,7 @@ def resume_import(
 def _open_source(plan: ImportPlan, info: FileInfo, skip: int) -> _Source:
     if info.format == "vcf":
         total = count_cards(info.path)
-        records = card_records(info.path, plan.target, plan.region)
+        records = card_records(info.path, plan.target, plan.region, plan.defaults)
         return _Source(total, itertools.islice(records, skip, None), lambda: None)
     stream = open_rows(info, plan.sheet)
     transformer = RowTransformer(plan, info.date1904)

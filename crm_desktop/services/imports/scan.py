@@ -55,7 +55,7 @@ def scan_rows(
     cancelled = False
     if info.format == "vcf":
         total = count_cards(info.path)
-        records = card_records(info.path, plan.target, plan.region)
+        records = card_records(info.path, plan.target, plan.region, plan.defaults)
         close: Callable[[], None] = lambda: None  # noqa: E731
     else:
         stream = open_rows(info, plan.sheet)

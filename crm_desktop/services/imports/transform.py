@@ -152,7 +152,7 @@ class RowTransformer:
                 texts.setdefault(spec.key, []).append(text)
         for key, parts in texts.items():
             record.values[key] = _join(self._fields[key], parts)
-        self._apply_defaults(record)
+        apply_defaults(record, self._defaults, self._fields)
         if self.target in PEOPLE:
             self._names(record)
         self._check_lengths(record)
@@ -185,18 +185,6 @@ class RowTransformer:
         if day is not None:
             record.values[key] = day
 
-    def _apply_defaults(self, record: RowRecord) -> None:
-        for key, text in self._defaults.items():
-            spec = self._fields[key]
-            if spec.type == "tags":
-                record.tags.extend(t for t in conv.split_tags(text) if t not in record.tags)
-            elif key not in record.values:
-                column = _Column(-1, spec.label, spec, None, None)
-                if spec.type in _CONVERTERS:
-                    _convert(record, column, key, text, _CONVERTERS[spec.type])
-                else:
-                    record.values[key] = text
-
     def _names(self, record: RowRecord) -> None:
         values = record.values
         given = str(values.get("given_name") or "")
@@ -224,6 +212,24 @@ class RowTransformer:
                 record.problems.append(
                     Problem(spec.label, f"longer than {spec.max_length} characters")
                 )
+
+
+def apply_defaults(
+    record: RowRecord, defaults: Mapping[str, str], fields: Mapping[str, ImportField]
+) -> None:
+    """The values chosen for every row (event, source, owner, tags) where the row has none."""
+    for key, text in defaults.items():
+        spec = fields[key]
+        if not text.strip():
+            continue
+        if spec.type == "tags":
+            record.tags.extend(t for t in conv.split_tags(text) if t not in record.tags)
+        elif key not in record.values:
+            column = _Column(-1, spec.label, spec, None, None)
+            if spec.type in _CONVERTERS:
+                _convert(record, column, key, text, _CONVERTERS[spec.type])
+            else:
+                record.values[key] = text
 
 
 def _normalize_method(kind: str, text: str, region: str) -> str | None:

@@ -201,9 +201,21 @@ def undo_import(
         removed = kept = still_used = restored = 0
         touched: set[str] = set()
         kept_ids: set[uuid.UUID] = set()
+        # First the records it changed get their values back: a company the import made
+        # for one of them is then no longer in use, and goes with the rest.
+        tell(0.0, "Restoring the records the import changed…")
+        restored_ids: dict[str, list[uuid.UUID]] = {}
+        for changed in _changes(session, batch_id):
+            _check(cancel)
+            done, skipped = _restore(session, changed, now, conflicts, anyway)
+            restored += len(done)
+            kept += len(skipped)
+            kept_ids |= skipped
+            for name, ids in _by_table(done).items():
+                restored_ids.setdefault(name, []).extend(ids)
         for step, (name, kind, _label) in enumerate(_TABLES):
             _check(cancel)
-            tell(step / 6, f"Removing the {name} records the import created…")
+            tell((step + 1) / 6, f"Removing the {name} records the import created…")
             table = _table(name)
             live = and_(table.c.import_batch_id == batch_id, table.c.deleted_at.is_(None))
             edited = and_(live, _edited_since(table, stamp))
@@ -238,17 +250,11 @@ def undo_import(
             removed += count
             del kind
         _check(cancel)
-        tell(4 / 6, "Removing added e-mails and phone numbers…")
+        tell(5 / 6, "Removing added e-mails and phone numbers…")
         _remove_methods(session, batch_id, now, kept_ids)
-        tell(5 / 6, "Restoring the records the import changed…")
-        for changed in _changes(session, batch_id):
-            _check(cancel)
-            done, skipped = _restore(session, changed, now, conflicts, anyway)
-            restored += len(done)
-            kept += skipped
-            for name, ids in _by_table(done).items():
-                refresh_documents(connection, _search_kind(name), ids)
-                touched.add(name)
+        for name, ids in restored_ids.items():  # after their added methods are gone
+            refresh_documents(connection, _search_kind(name), ids)
+            touched.add(name)
         _check(cancel)
         batch.status = ImportStatus.UNDONE.value
         batch.undone_at = now
@@ -352,9 +358,10 @@ def _restore(
     now: dt.datetime,
     rule: ConflictRule,
     anyway: set[uuid.UUID],
-) -> tuple[list[ImportChange], int]:
+) -> tuple[list[ImportChange], set[uuid.UUID]]:
+    """Previous values back where nobody edited the record since; returns (done, kept ids)."""
     done: list[ImportChange] = []
-    skipped = 0
+    skipped: set[uuid.UUID] = set()
     for change in changed:
         table = _table(change.table_name)
         values = {
@@ -369,7 +376,7 @@ def _restore(
             update(table).where(guard).values(**values, updated_at=now, version=table.c.version + 1)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            skipped += 1
+            skipped.add(change.record_id)
             continue
         taggings = [uuid.UUID(t) for t in change.before.get("@taggings", [])]
         if taggings:

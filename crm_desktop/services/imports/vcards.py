@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from crm_desktop.services.card_data import CardData, read_vcard_file
 from crm_desktop.services.imports import values as conv
 from crm_desktop.services.imports.cells import cell_date
-from crm_desktop.services.imports.fields import Target
-from crm_desktop.services.imports.transform import MethodValue, Problem, RowRecord
+from crm_desktop.services.imports.fields import Target, fields_of
+from crm_desktop.services.imports.transform import (
+    MethodValue,
+    Problem,
+    RowRecord,
+    apply_defaults,
+)
 from crm_desktop.services.normalize import digits, domain_of, fold_name
 
 _PHONES = frozenset(("phone", "mobile", "fax", "whatsapp"))
@@ -35,9 +40,13 @@ def count_cards(path: Path) -> int:
     return total
 
 
-def card_records(path: Path, target: Target, region: str) -> Iterator[RowRecord]:
-    """A RowRecord per card of the file, in file order."""
+def card_records(
+    path: Path, target: Target, region: str, defaults: Mapping[str, str] = {}
+) -> Iterator[RowRecord]:
+    """A RowRecord per card of the file, in file order, with the values chosen for every
+    card (event, source, owner, tags) where the card has none."""
     parsed = read_vcard_file(path.read_bytes())
+    fields = fields_of(target)
     for item in parsed.cards:
         record = RowRecord(item.number)
         card = item.card
@@ -48,6 +57,7 @@ def card_records(path: Path, target: Target, region: str) -> Iterator[RowRecord]
             record.values["full_name"] = card.full_name
         else:
             _fill(record, card, target, region)
+            apply_defaults(record, defaults, fields)
         yield record
 
 

@@ -186,27 +186,29 @@ class BatchWriter:
                 found[row["id"]] = dict(row)
         return found
 
-    def method_values(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[tuple[str, str]]]:
-        """(value as written, key) of the live methods of existing records, in list order.
+    def method_values(
+        self, ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, list[tuple[str, str, str]]]:
+        """(kind, value as written, key) of the live methods of existing records, in order.
 
         The key is the normalized value, or the value folded when there is none: what a
         merge compares so that it adds only methods the record does not have yet.
         """
-        result: dict[uuid.UUID, list[tuple[str, str]]] = defaultdict(list)
+        result: dict[uuid.UUID, list[tuple[str, str, str]]] = defaultdict(list)
         if self.table_name not in _METHOD_PARENT:
             return result
         parent = getattr(ContactMethod, _METHOD_PARENT[self.table_name])
         wanted = sorted(set(ids))
         for start in range(0, len(wanted), _CHUNK):
             rows = self.session.execute(
-                select(parent, ContactMethod.value, ContactMethod.normalized)
+                select(parent, ContactMethod.kind, ContactMethod.value, ContactMethod.normalized)
                 .where(
                     parent.in_(wanted[start : start + _CHUNK]), ContactMethod.deleted_at.is_(None)
                 )
                 .order_by(ContactMethod.position)
             )
-            for parent_id, value, normalized in rows:
-                result[parent_id].append((value, normalized or value.strip().casefold()))
+            for parent_id, kind, value, normalized in rows:
+                result[parent_id].append((kind, value, normalized or value.strip().casefold()))
         return result
 
     def update(

@@ -100,3 +100,21 @@ def test_reviewed_rows_merge_the_fields_the_user_took(db: Database, tmp_path: Pa
     assert (anna.title, anna.city, anna.notes) == ("Head of Purchasing", "Oslo", "met at CES")
     unreviewed = run_import(db.sessions, replace(plan, on_duplicate="review"))
     assert (unreviewed.skipped, unreviewed.updated) == (1, 0)
+
+
+def test_pairs_name_linked_records_and_list_methods_by_kind(db: Database, tmp_path: Path) -> None:
+    first = tmp_path / "first.csv"
+    first.write_text(
+        "Name,Company,Email,Mobile,Event\nAnna Berg,Acme,anna@acme.com,+46 70 123 45 67,CES\n",
+        "utf-8",
+    )
+    run_import(db.sessions, prepare_import(db.sessions, first, "contacts").plan)
+    second = tmp_path / "second.csv"
+    second.write_text("Name,Company,Email\nAnna Berg,Acme AB,anna@acme.com\n", "utf-8")
+    report = find_duplicate_pairs(db.sessions, prepare_import(db.sessions, second, "contacts").plan)
+    [pair] = report.pairs
+    fields = {f.key: f for f in pair.fields}
+    assert (fields["company"].file_value, fields["company"].record_value) == ("Acme AB", "Acme")
+    assert fields["email"].record_value == "anna@acme.com"  # the e-mail, not every method
+    assert fields["mobile"].record_value == "+46 70 123 45 67"
+    assert fields["event"].record_value == "CES"

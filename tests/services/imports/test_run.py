@@ -380,3 +380,36 @@ def test_problem_rows_saved_as_a_sheet_fix_and_import_again(db: Database, tmp_pa
     with db.sessions() as session:
         karl = session.scalars(select(Contact).where(Contact.full_name == "Karl Berg")).one()
         assert karl.custom_fields is None and karl.notes == "nur eine Notiz"
+
+
+def test_vcard_import_takes_the_values_chosen_for_every_card(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "booth.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anna Berg\r\nEMAIL:anna@acme.com\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    plan = ImportPlan(
+        str(path), "leads", format="vcf", defaults={"event": "Hannover Messe", "tags": "booth"}
+    )
+    assert run_import(db.sessions, plan).created == 1
+    with db.sessions() as session:
+        lead = session.scalars(select(Lead)).one()
+        event = session.get(Event, lead.event_id)
+        assert event is not None and event.name == "Hannover Messe"
+        assert session.scalars(select(Tag.name)).all() == ["booth"]
+
+
+def test_undo_removes_a_company_made_for_a_record_it_restores(db: Database, tmp_path: Path) -> None:
+    from crm_desktop.services.imports.undo import undo_import
+
+    first = _write(tmp_path / "a.csv", "Name,Email\nAnna Berg,anna@acme.com\n")
+    run_import(db.sessions, _plan(db, first))
+    second = _write(tmp_path / "b.csv", "Name,Email,Company\nAnna Berg,anna@acme.com,Acme GmbH\n")
+    report = run_import(db.sessions, _plan(db, second, on_duplicate="fill"))
+    assert (report.updated, _count(db, Company)) == (1, 1)
+    assert report.batch_id is not None
+    undone = undo_import(db.sessions, report.batch_id)
+    assert (undone.restored, undone.removed, undone.still_used) == (1, 1, 0)
+    assert _count(db, Company, Company.deleted_at.is_(None)) == 0
+    with db.sessions() as session:
+        assert session.scalars(select(Contact.company_id)).one() is None
