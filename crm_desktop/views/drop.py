@@ -2,12 +2,14 @@
 
 `.vcf` files become leads, one per person card (every card in the file);
 PNG/JPEG photos of a business card are read for a QR code whose card then
-pre-fills card entry for review; anything else gets a clear message.
+pre-fills card entry for review; spreadsheets and text tables (.xlsx, .xlsm,
+.xls, .ods, .csv, .tsv, and .txt files that hold a table) open the import
+wizard; anything else gets a clear message.
 
 The window calls `dropped_paths(mime)` in its dropEvent, then runs
 `process_drop(...)` with `run_in_background` (it reads files and writes the
 database) and shows `DropResult.messages`; `DropResult.cards` go to
-`CardEntryPage.fill_from_card`.
+`CardEntryPage.fill_from_card`, `DropResult.sheets` to the import wizard.
 """
 
 from __future__ import annotations
@@ -24,10 +26,14 @@ from crm_desktop.services.card_data import CardData, parse_vcards
 from crm_desktop.services.card_qr import CardQRError, card_from_image
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.events import default_user_id
+from crm_desktop.services.imports.cells import cell_text
+from crm_desktop.services.imports.source import ImportFileError, inspect_file, preview_rows
 from crm_desktop.services.leads import LeadValidationError, create_lead, lead_input_from_card
 
 VCARD_SUFFIXES = frozenset({".vcf", ".vcard"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
+# Opened in the import wizard (a .txt only when it holds a table or vCards).
+SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"})
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
@@ -61,6 +67,7 @@ class DropResult:
     messages: tuple[str, ...] = ()
     cards: tuple[CardData, ...] = ()
     changes: Changes = field(default_factory=Changes)
+    sheets: tuple[Path, ...] = ()  # files for the import wizard
 
 
 def dropped_paths(mime: QMimeData) -> list[Path]:
@@ -116,6 +123,18 @@ def import_vcf_file(
     return VcfReport(path.name, created, tuple(failures), changes)
 
 
+def holds_table(path: Path) -> bool:
+    """Whether a .txt file is a table (some row has two or more values) or vCards."""
+    try:
+        info = inspect_file(path)
+        if info.format == "vcf":
+            return True
+        rows = preview_rows(info, None, 20)
+    except ImportFileError:
+        return False
+    return any(sum(1 for cell in row if cell_text(cell)) >= 2 for row in rows)
+
+
 def process_drop(
     sessions: sessionmaker[Session],
     paths: Sequence[Path],
@@ -127,6 +146,7 @@ def process_drop(
     """Handle every dropped file; runs off the GUI thread (reads files, writes leads)."""
     messages: list[str] = []
     cards: list[CardData] = []
+    sheets: list[Path] = []
     changes = Changes()
     for path in paths:
         suffix = path.suffix.lower()
@@ -135,6 +155,9 @@ def process_drop(
                 messages.append(
                     _tr("{file}: folders cannot be dropped here.").format(file=path.name)
                 )
+                continue
+            if suffix in SHEET_SUFFIXES and (suffix != ".txt" or holds_table(path)):
+                sheets.append(path)  # the wizard imports files of any size
                 continue
             if path.stat().st_size > MAX_FILE_BYTES:
                 messages.append(_tr("{file}: the file is too large.").format(file=path.name))
@@ -155,8 +178,9 @@ def process_drop(
             else:
                 messages.append(
                     _tr(
-                        "{file}: cannot use this file. Drop .vcf contact files, or PNG/JPEG "
-                        "photos of business cards with a QR code."
+                        "{file}: cannot use this file. Drop .vcf contact files, spreadsheets "
+                        "or CSV files to import, or PNG/JPEG photos of business cards with a "
+                        "QR code."
                     ).format(file=path.name)
                 )
         except CardQRError as exc:
@@ -167,4 +191,4 @@ def process_drop(
                     file=path.name, reason=exc.strerror or exc
                 )
             )
-    return DropResult(tuple(messages), tuple(cards), changes)
+    return DropResult(tuple(messages), tuple(cards), changes, tuple(sheets))

@@ -1,7 +1,8 @@
 """The main window: a sidebar of pages, menus, a toolbar and a status bar.
 
-It hosts the four record lists and card entry, opens global search (Ctrl+K) and
-lead conversion, and takes dropped files (.vcf and card photos, see drop.py).
+It hosts the four record lists and card entry, opens global search (Ctrl+K),
+lead conversion, the import wizard (Ctrl+I) and the import history, and takes
+dropped files (.vcf and card photos; spreadsheets open the wizard, see drop.py).
 Every mutation's Changes comes back here and goes to each page once
 (`apply_changes`), and each page reloads only if it shows that kind of record.
 """
@@ -41,6 +42,8 @@ from crm_desktop.views.card_entry import CardEntryPage
 from crm_desktop.views.convert_lead_dialog import ConvertLeadDialog
 from crm_desktop.views.dialogs import Prompts, QtPrompts
 from crm_desktop.views.drop import DropResult, dropped_paths, process_drop
+from crm_desktop.views.import_wizard import ImportHistoryDialog, ImportWizard, QtFileChooser
+from crm_desktop.views.import_wizard.state import FileChooser
 from crm_desktop.views.list_page import ListPage
 from crm_desktop.views.search_dialog import SearchDialog
 from crm_desktop.views.settings_dialog import SettingsDialog
@@ -83,6 +86,9 @@ class MainWindow(QMainWindow):
         self.search_dialog: SearchDialog | None = None
         self.convert_dialog: ConvertLeadDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.import_wizard: ImportWizard | None = None
+        self.import_history: ImportHistoryDialog | None = None
+        self.file_chooser: FileChooser = QtFileChooser()  # tests put a scripted one here
         self._page_keys: list[str] = []
         self._page_actions: list[QAction] = []
         self.pages: dict[str, QWidget] = {}
@@ -211,6 +217,45 @@ class MainWindow(QMainWindow):
         self.convert_dialog = dialog
         dialog.open()
 
+    def open_import_wizard(self, path: Path | None = None) -> ImportWizard:
+        """File ▸ Import… (Ctrl+I), or a spreadsheet dropped on the window."""
+        wizard = self.import_wizard
+        if wizard is not None:
+            if path is not None:
+                wizard.open_file(path)
+            wizard.raise_()
+            wizard.activateWindow()
+            return wizard
+        wizard = ImportWizard(self.db.sessions, self.prompts, self.file_chooser, self, path)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.changes_made.connect(self.apply_changes)
+        wizard.import_finished.connect(self._on_import_wizard_import_finished)
+        wizard.destroyed.connect(lambda: setattr(self, "import_wizard", None))
+        self.import_wizard = wizard
+        wizard.open()
+        return wizard
+
+    def _on_import_wizard_import_finished(self, report: object) -> None:
+        summary = getattr(report, "summary", None)
+        if summary is not None:
+            self.statusBar().showMessage(summary(), 10000)
+
+    def open_import_history(self) -> ImportHistoryDialog:
+        """File ▸ Import history…: undo, resume, save problem rows."""
+        dialog = self.import_history
+        if dialog is None:
+            dialog = ImportHistoryDialog(self.db.sessions, self.prompts, self.file_chooser, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.changes_made.connect(self.apply_changes)
+            dialog.destroyed.connect(lambda: setattr(self, "import_history", None))
+            self.import_history = dialog
+            dialog.open()
+        else:
+            dialog.refresh()
+            dialog.raise_()
+            dialog.activateWindow()
+        return dialog
+
     def drop_files(self, paths: list[Path]) -> None:
         """Leads from .vcf files, cards to review from photos; the work runs off the GUI thread."""
         event_id, source_id, owner_id = self.card_entry.drop_context()
@@ -262,6 +307,12 @@ class MainWindow(QMainWindow):
             self.tr("&Reload"), QKeySequence.StandardKey.Refresh, self.reload
         )
         quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        self.import_action = action(
+            self.tr("&Import…"), QKeySequence("Ctrl+I"), lambda: self.open_import_wizard()
+        )
+        self.import_history_action = action(
+            self.tr("Import &history…"), QKeySequence(), self.open_import_history
+        )
         self.settings_action = action(
             self.tr("Se&ttings…"), QKeySequence.StandardKey.Preferences, self.open_settings
         )
@@ -273,6 +324,9 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu(self.tr("&File"))
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.save_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.import_history_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit_menu = menu.addMenu(self.tr("&Edit"))
@@ -476,8 +530,18 @@ class MainWindow(QMainWindow):
         if result.cards:
             self.show_page("cards")
             self.card_entry.review_cards(result.cards)
-        if result.messages:
-            self.prompts.show_info(self, self.tr("Dropped files"), "\n\n".join(result.messages))
+        messages = list(result.messages)
+        if result.sheets:
+            messages += [
+                self.tr("%1: import one file at a time; drop it again after this import.").replace(
+                    "%1", path.name
+                )
+                for path in result.sheets[1:]
+            ]
+        if messages:
+            self.prompts.show_info(self, self.tr("Dropped files"), "\n\n".join(messages))
+        if result.sheets:
+            self.open_import_wizard(result.sheets[0])
 
     def _on_drop_failed(self, message: str, _details: str) -> None:
         self.statusBar().clearMessage()

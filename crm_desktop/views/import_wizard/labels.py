@@ -1,0 +1,105 @@
+"""Translated texts for the values the import services name in English.
+
+The services speak English (field labels, statuses, targets); the wizard shows them
+through these functions. Field labels come from fields.py at run time, so translators
+add them under the "ImportField" context; the rest are in the "ImportWizard" context.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from crm_desktop.services.imports.fields import CUSTOM, FIELDS, IGNORE
+
+
+def _field(text: str) -> str:
+    return QCoreApplication.translate("ImportField", text)
+
+
+def _wizard(text: str) -> str:
+    return QCoreApplication.translate("ImportWizard", text)
+
+
+def field_label(label: str) -> str:
+    """A field's English label from fields.py, translated."""
+    return _field(label)
+
+
+def mapping_choice(key: str, target: str) -> str:
+    """What a column becomes, as the mapping combo shows it."""
+    if key == CUSTOM:
+        return _wizard("Keep as custom field")
+    if key == IGNORE:
+        return _wizard("Leave out")
+    for spec in FIELDS[target]:  # type: ignore[index]
+        if spec.key == key:
+            return field_label(spec.label)
+    return key
+
+
+def target_label(target: str) -> str:
+    return {
+        "leads": _wizard("Leads"),
+        "contacts": _wizard("Contacts"),
+        "companies": _wizard("Companies"),
+        "deals": _wizard("Deals"),
+    }.get(target, target)
+
+
+def status_label(status: str) -> str:
+    return {
+        "running": _wizard("Running"),
+        "complete": _wizard("Complete"),
+        "cancelled": _wizard("Cancelled"),
+        "interrupted": _wizard("Interrupted"),
+        "undone": _wizard("Undone"),
+    }.get(status, status)
+
+
+def rule_label(rule: str) -> str:
+    return {
+        "skip": _wizard("&Skip the row"),
+        "fill": _wizard("&Fill empty fields of the record"),
+        "overwrite": _wizard("&Overwrite the record's fields"),
+        "create": _wizard("&Create a new record anyway"),
+        "review": _wizard("&Review each pair"),
+    }.get(rule, rule)
+
+
+def order_label(order: str) -> str:
+    return {
+        "DMY": _wizard("Day first (31/12/2024)"),
+        "MDY": _wizard("Month first (12/31/2024)"),
+        "YMD": _wizard("Year first (2024/12/31)"),
+    }.get(order, order)
+
+
+def decision_label(action: str | None) -> str:
+    return {
+        "merge": _wizard("Merge"),
+        "create": _wizard("Create new"),
+        "skip": _wizard("Skip"),
+        None: _wizard("Skip (not reviewed)"),
+    }.get(action, str(action))
+
+
+def encodings() -> tuple[tuple[str, str], ...]:
+    """Codec names as Python spells them, with what users call them."""
+    return (
+        ("utf-8", "UTF-8"),
+        ("utf-8-sig", _wizard("UTF-8 with BOM")),
+        ("gb18030", _wizard("GB18030 (Simplified Chinese)")),
+        ("big5", _wizard("Big5 (Traditional Chinese)")),
+        ("shift_jis", _wizard("Shift_JIS (Japanese)")),
+        ("cp1252", _wizard("windows-1252 (Western)")),
+        ("utf-16", "UTF-16"),
+    )
+
+
+def delimiters() -> tuple[tuple[str, str], ...]:
+    return (
+        (",", _wizard("Comma ( , )")),
+        (";", _wizard("Semicolon ( ; )")),
+        ("\t", _wizard("Tab")),
+        ("|", _wizard("Pipe ( | )")),
+    )
