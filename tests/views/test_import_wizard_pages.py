@@ -144,6 +144,9 @@ def test_a_vcard_file_skips_the_mapping_page(  # type: ignore[no-untyped-def]
     assert wizard.check_page.totals_label.text().startswith("All ")
     wizard.back()
     assert wizard.currentId() == FILE_PAGE  # Back returns past the skipped page
+    assert page.vcf_defaults.isVisible()  # no mapping page: the values for every card are here
+    page.vcf_defaults.event_combo.setEditText("Hannover Messe")
+    page.vcf_defaults.tags_edit.setText("booth")
     go_next(qtbot, wizard, CHECK_PAGE)
     go_next(qtbot, wizard, DUPLICATES_PAGE)
     go_next(qtbot, wizard, SUMMARY_PAGE)
@@ -153,6 +156,9 @@ def test_a_vcard_file_skips_the_mapping_page(  # type: ignore[no-untyped-def]
     with sqlite_db.sessions() as session:
         leads = session.scalars(select(Lead)).all()
         assert sorted(lead.person_name for lead in leads) == ["Anna Schmidt", "王小明"]
+        events = {session.get(Event, lead.event_id).name for lead in leads if lead.event_id}  # type: ignore[union-attr]
+        assert events == {"Hannover Messe"} and all(lead.event_id for lead in leads)
+        assert session.scalars(select(Tag.name)).all() == ["booth"]
 
 
 def test_next_is_refused_when_no_column_gives_the_name(  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ its one-line reason on the page.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from crm_desktop.services.imports.prepare import (
 )
 from crm_desktop.services.imports.source import FileInfo
 from crm_desktop.views.drop import dropped_paths
+from crm_desktop.views.import_wizard.defaults_box import DefaultsBox
 from crm_desktop.views.import_wizard.labels import delimiters, encodings, target_label
 from crm_desktop.views.import_wizard.preview_models import PreviewTableModel
 from crm_desktop.views.import_wizard.reading import (
@@ -50,6 +52,7 @@ from crm_desktop.views.import_wizard.state import (
     ERROR_STYLE,
     MAPPING_PAGE,
     OPEN_FILTER,
+    Choices,
     Refused,
     WizardState,
     attempt,
@@ -163,6 +166,9 @@ class FilePage(QWizardPage):
             )
         )
         self.vcf_note.setWordWrap(True)
+        # vCards have no mapping page: their event, source, owner and tags are chosen here.
+        self.vcf_defaults = DefaultsBox()
+        self.vcf_defaults.setObjectName("vcfDefaultsBox")
         self.drop_hint = QLabel(
             self.tr("Drop a spreadsheet, CSV or vCard file here,\nor choose one.")
         )
@@ -182,6 +188,7 @@ class FilePage(QWizardPage):
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.drop_hint, 1)
         layout.addWidget(self.vcf_note)
+        layout.addWidget(self.vcf_defaults)
         self.vcf_stretch = layout.count()
         layout.addStretch(0)
 
@@ -307,6 +314,7 @@ class FilePage(QWizardPage):
         self.preview_hint.setVisible(fmt not in ("vcf", ""))
         self.drop_hint.setVisible(fmt == "")
         self.vcf_note.setVisible(vcf)
+        self.vcf_defaults.setVisible(vcf)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.setStretch(self.vcf_stretch, 1 if vcf else 0)  # keep the page's content on top
@@ -330,6 +338,10 @@ class FilePage(QWizardPage):
             plan = prepared.plan
             self._show_info(prepared.info, plan.sheet)
             self._select_data(self.target_combo, plan.target)
+            if plan.format == "vcf":
+                self.vcf_defaults.set_target(plan.target)
+                if self.state.choices is not None:
+                    self.vcf_defaults.set_choices(self.state.choices)
             self.model.set_preview(prepared.preview, plan.header_row)
             self.header_spin.setRange(1, max(1, len(prepared.preview)))
             self.header_spin.setValue(plan.header_row + 1)
@@ -411,4 +423,11 @@ class FilePage(QWizardPage):
         return CHECK_PAGE if plan is not None and plan.format == "vcf" else MAPPING_PAGE
 
     def validatePage(self) -> bool:
-        return self.state.plan is not None
+        plan = self.state.plan
+        if plan is not None and plan.format == "vcf":
+            self.state.plan = replace(plan, defaults=self.vcf_defaults.defaults())
+        return plan is not None
+
+    def set_choices(self, choices: Choices) -> None:
+        """Existing events, sources and users, for the vCard values box."""
+        self.vcf_defaults.set_choices(choices)

@@ -97,6 +97,7 @@ class ImportWizard(QWizard):
     def _on_choices_loaded(self, choices: Choices) -> None:
         self.state.choices = choices
         self.mapping_page.defaults_box.set_choices(choices)
+        self.file_page.set_choices(choices)
 
     def _on_run_page_import_finished(self, report: object) -> None:
         self.import_finished.emit(report)
