@@ -9,6 +9,7 @@ recreated from the database's own DDL after it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 from decimal import Decimal
 from typing import Any
@@ -46,9 +47,21 @@ TABLE_COLS = {
 WRITE_ORDER = ("company", "contact", "lead", "contact_method", "deal", "tagging")
 
 
+# The variant nibble of an RFC 4122 UUID is 8, 9, a or b: keep a hex digit's low two bits.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 _ID_RANDOM = random.Random()  # seeded from os.urandom; ids never follow the demo's seed
 _UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def new_ids(count: int) -> list[str]:
+    """`count` random (version 4) UUIDs as 32 hex digits, from one read of os.urandom."""
+    raw = os.urandom(16 * count).hex()
+    out = []
+    for start in range(0, 32 * count, 32):
+        text = raw[start : start + 32]
+        out.append(f"{text[:12]}4{text[13:16]}{_VARIANT[text[16]]}{text[17:]}")
+    return out
 
 
 def new_id() -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import operator
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -60,6 +61,22 @@ class BulkInserter:
                     found[column.name] = None
             self._processors[table.name] = found
         return found
+
+    def db_value(self, table: str, column: str, value: Any) -> Any:
+        """One value as the driver takes it for a column (the way insert converts it)."""
+        convert = self._column_processors(Base.metadata.tables[table])[column]
+        return value if value is None or convert is None else convert(value)
+
+    def id_value(self, value: uuid.UUID) -> Any:
+        """An id as the driver takes it: 32 hex digits on SQLite, the UUID on PostgreSQL."""
+        return value.hex if self.sqlite else value
+
+    def insert_rows(
+        self, name: str, columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """Insert rows whose values are already as the driver takes them (see db_value)."""
+        if rows:
+            self._writer.write(name, tuple(f'"{column}"' for column in columns), list(rows))
 
     def insert(self, name: str, rows: Sequence[dict[str, Any]]) -> None:
         """Insert rows (dicts of column values; a column some rows lack is NULL there)."""
