@@ -40,6 +40,8 @@ Progress = Callable[[float, str], None]
 BATCH_ROWS: Final = 5000
 IMPORT_CACHE_KIB: Final = 256 * 1024
 DEFAULT_CACHE_KIB: Final = 2000  # SQLite's default
+IMPORT_CHECKPOINT_PAGES: Final = 50_000  # about 200 MB of write-ahead log between checkpoints
+DEFAULT_CHECKPOINT_PAGES: Final = 1000  # SQLite's default
 REPORT_LIMIT: Final = 1000  # failures and skips kept in the report (all failures are in the db)
 
 
@@ -323,11 +325,19 @@ def _refresh_statistics(session: Session, dry_run: bool) -> None:
 
 
 def _big_cache(session: Session, on: bool) -> None:
-    """A larger SQLite page cache while importing: index pages of a million random ids stay
-    in memory between batches instead of being read back for every insert."""
+    """SQLite settings for this connection while it imports, and back after.
+
+    A larger page cache keeps the index pages of a million random ids in memory between
+    batches. Fewer write-ahead-log checkpoints write an index page that every batch
+    touches once per checkpoint, not once per batch: at a million rows the commits took
+    132 s of 552 with SQLite's default of one checkpoint per 1,000 pages.
+    """
     if session.get_bind().dialect.name == "sqlite":
         pages = IMPORT_CACHE_KIB if on else DEFAULT_CACHE_KIB
-        session.connection().exec_driver_sql(f"PRAGMA cache_size=-{pages}")
+        checkpoint = IMPORT_CHECKPOINT_PAGES if on else DEFAULT_CHECKPOINT_PAGES
+        connection = session.connection()
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{pages}")
+        connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={checkpoint}")
 
 
 def _save_counts(
