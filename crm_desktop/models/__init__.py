@@ -6,7 +6,9 @@ from crm_desktop.models.company import Company
 from crm_desktop.models.contact import Contact
 from crm_desktop.models.contact_method import PHONE_KINDS, ContactMethod, MethodKind
 from crm_desktop.models.deal import Deal
+from crm_desktop.models.deal_history import DealStageChange
 from crm_desktop.models.event import Event, LeadSource
+from crm_desktop.models.exchange_rate import ExchangeRate
 from crm_desktop.models.import_batch import ImportBatch, ImportChange, ImportProblem, ImportStatus
 from crm_desktop.models.lead import Lead, LeadStatus
 from crm_desktop.models.pipeline import Pipeline, Stage
@@ -21,8 +23,10 @@ __all__ = [
     "Contact",
     "ContactMethod",
     "Deal",
+    "DealStageChange",
     "Entity",
     "Event",
+    "ExchangeRate",
     "ImportBatch",
     "ImportChange",
     "ImportProblem",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,7 +21,22 @@ DEFAULT_STAGES: tuple[tuple[str, int, bool, bool], ...] = (
     ("Lost", 0, False, True),
 )
 DEFAULT_SOURCES = ("Trade show", "Website", "Referral", "Cold call", "E-mail campaign", "Partner")
-DEFAULT_SETTINGS = {"default_region": "CN", "default_currency": "USD"}
+DEFAULT_LOST_REASONS = (
+    "Price too high",
+    "Chose a competitor",
+    "No budget",
+    "No decision / went silent",
+    "Timing: not now",
+    "Product does not fit",
+)
+DEFAULT_SETTINGS = {
+    "default_region": "CN",
+    "default_currency": "USD",
+    # JSON list the Lost drop asks from; editable in Settings.
+    "lost_reasons": json.dumps(DEFAULT_LOST_REASONS, ensure_ascii=False),
+    # Deals at or above this amount (in the default currency) are marked and announced.
+    "large_deal_amount": "100000",
+}
 
 
 def ensure_defaults(sessions: sessionmaker[Session]) -> None:
