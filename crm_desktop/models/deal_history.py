@@ -33,6 +33,7 @@ class DealStageChange(Entity):
     changed_by_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), default=None
     )
-    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Indexed: alerts and reports ask for the moves of a period.
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     # Why the deal was lost, when this move is to a Lost stage.
     lost_reason: Mapped[str | None] = mapped_column(String(300), default=None)

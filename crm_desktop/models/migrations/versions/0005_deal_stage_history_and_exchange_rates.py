@@ -56,6 +56,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_deal_stage_change'))
     )
     with op.batch_alter_table('deal_stage_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deal_stage_change_changed_at'), ['changed_at'], unique=False)
         batch_op.create_index('ix_deal_stage_change_deal_changed', ['deal_id', 'changed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_deal_stage_change_to_stage_id'), ['to_stage_id'], unique=False)
 
@@ -67,6 +68,7 @@ def downgrade() -> None:
     with op.batch_alter_table('deal_stage_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deal_stage_change_to_stage_id'))
         batch_op.drop_index('ix_deal_stage_change_deal_changed')
+        batch_op.drop_index(batch_op.f('ix_deal_stage_change_changed_at'))
 
     op.drop_table('deal_stage_change')
     op.drop_table('exchange_rate')
