@@ -153,6 +153,7 @@ def run_gui(db_url: str | None) -> int:
 
     window = MainWindow(db)
     window.show()
+    window.start_alerts()
     code = app.exec()
     db.dispose()
     return int(code)

@@ -40,11 +40,13 @@ from crm_desktop.services.records import (
 )
 from crm_desktop.views.card_entry import CardEntryPage
 from crm_desktop.views.convert_lead_dialog import ConvertLeadDialog
+from crm_desktop.views.deal_alerts import DealAlertWatcher
 from crm_desktop.views.dialogs import Prompts, QtPrompts
 from crm_desktop.views.drop import DropResult, dropped_paths, process_drop
 from crm_desktop.views.import_wizard import ImportHistoryDialog, ImportWizard, QtFileChooser
 from crm_desktop.views.import_wizard.state import FileChooser
 from crm_desktop.views.list_page import ListPage
+from crm_desktop.views.notifier import TrayNotifier
 from crm_desktop.views.search_dialog import SearchDialog
 from crm_desktop.views.settings_dialog import SettingsDialog
 from crm_desktop.views.worker import run_in_background
@@ -88,6 +90,8 @@ class MainWindow(QMainWindow):
         self.settings_dialog: SettingsDialog | None = None
         self.import_wizard: ImportWizard | None = None
         self.import_history: ImportHistoryDialog | None = None
+        self.notifier: TrayNotifier | None = None
+        self.deal_alerts: DealAlertWatcher | None = None
         self.file_chooser: FileChooser = QtFileChooser()  # tests put a scripted one here
         self._page_keys: list[str] = []
         self._page_actions: list[QAction] = []
@@ -141,6 +145,20 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
 
     # ---- public API ------------------------------------------------------------------------
+
+    def start_alerts(self) -> None:
+        """Desktop notifications for large deals (managers); the app calls it once shown."""
+        if self.deal_alerts is None:
+            self.notifier = TrayNotifier(self)
+            self.deal_alerts = DealAlertWatcher(
+                self.db,
+                self.settings,
+                self.notifier,
+                lambda deal_id: self.show_record("deals", deal_id),
+                self,
+            )
+            self.changes_applied.connect(self.deal_alerts.apply_changes)
+        self.deal_alerts.start()
 
     def add_page(self, key: str, title: str, widget: QWidget) -> None:
         """Add a page (e.g. card entry) to the sidebar."""
