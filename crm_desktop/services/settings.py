@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 from sqlalchemy import select
@@ -15,6 +18,7 @@ from crm_desktop.services.changes import Changes
 
 COMMON_CURRENCIES = ("USD", "EUR", "CNY", "GBP", "JPY", "HKD", "CHF", "CAD", "AUD")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+MAX_REASON = 300  # Deal.lost_reason's length
 
 
 class SettingsError(ValueError):
@@ -25,6 +29,8 @@ class SettingsError(ValueError):
 class AppSettings:
     region: str  # ISO 3166 code: phone numbers without a country code are read as this country's
     currency: str  # ISO 4217 code for new deals
+    large_deal_amount: str = ""  # deals at or above it are marked and announced; "" = off
+    lost_reasons: tuple[str, ...] = ()  # what dropping a deal on Lost offers
 
 
 def get_setting(sessions: sessionmaker[Session], key: str) -> str:
@@ -59,15 +65,51 @@ def phone_regions() -> list[str]:
     return sorted(phonenumbers.SUPPORTED_REGIONS)
 
 
+def lost_reasons(sessions: sessionmaker[Session]) -> tuple[str, ...]:
+    """The reasons a lost deal can be given, in the team's order (setting `lost_reasons`)."""
+    return _parse_reasons(get_setting(sessions, "lost_reasons"))
+
+
+def _parse_reasons(raw: str) -> tuple[str, ...]:
+    try:
+        value = json.loads(raw) if raw.strip() else []
+    except ValueError:
+        return ()
+    if not isinstance(value, list):
+        return ()
+    return _clean_reasons(str(item) for item in value)
+
+
+def _clean_reasons(reasons: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for reason in reasons:
+        text = " ".join(reason.split())
+        if text and text.casefold() not in seen:
+            seen[text.casefold()] = text
+    return tuple(seen.values())
+
+
 def load_settings(sessions: sessionmaker[Session]) -> AppSettings:
-    return AppSettings(default_region(sessions), default_currency(sessions))
+    return AppSettings(
+        default_region(sessions),
+        default_currency(sessions),
+        get_setting(sessions, "large_deal_amount"),
+        lost_reasons(sessions),
+    )
 
 
-def save_settings(sessions: sessionmaker[Session], region: str, currency: str) -> Changes:
-    """Check and store both settings in one transaction.
+def save_settings(
+    sessions: sessionmaker[Session],
+    region: str,
+    currency: str,
+    *,
+    large_deal_amount: str | None = None,
+    lost_reasons: Sequence[str] | None = None,
+) -> Changes:
+    """Check and store the settings in one transaction; None leaves a setting as it is.
 
     Numbers already saved keep their normalized form: the region applies to what is
-    entered or imported from now on.
+    entered or imported from now on. An empty large-deal amount turns the alerts off.
     """
     region = region.strip().upper()
     currency = currency.strip().upper()
@@ -75,7 +117,35 @@ def save_settings(sessions: sessionmaker[Session], region: str, currency: str) -
         raise SettingsError(f"“{region}” is not a country code phone numbers can be read for")
     if not _CURRENCY.match(currency):
         raise SettingsError(f"“{currency}” is not a currency code (three letters, such as EUR)")
+    amount = None if large_deal_amount is None else _check_amount(large_deal_amount)
+    reasons = None if lost_reasons is None else _clean_reasons(lost_reasons)
+    if reasons is not None:
+        too_long = next((r for r in reasons if len(r) > MAX_REASON), None)
+        if too_long is not None:
+            raise SettingsError(
+                f"The lost reason “{too_long[:40]}…” is longer than {MAX_REASON} characters"
+            )
     with sessions.begin() as session:
         _put(session, "default_region", region)
         _put(session, "default_currency", currency)
+        if amount is not None:
+            _put(session, "large_deal_amount", amount)
+        if reasons is not None:
+            _put(session, "lost_reasons", json.dumps(reasons, ensure_ascii=False))
     return Changes(settings=True)
+
+
+def _check_amount(text: str) -> str:
+    cleaned = text.strip().replace(",", "").replace(" ", "")
+    if not cleaned:
+        return ""
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or value <= 0:
+        raise SettingsError(
+            f"“{text.strip()}” is not an amount for large deals (a number above zero, "
+            "or empty for no alerts)"
+        )
+    return str(value)

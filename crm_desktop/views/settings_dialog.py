@@ -1,4 +1,4 @@
-"""Settings shared by everyone on this database: phone region and currency of new records."""
+"""Settings shared by everyone on this database: phone region, currency, deals, lost reasons."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -71,6 +74,14 @@ class SettingsDialog(QDialog):
             )
         )
         note.setWordWrap(True)
+        general = QWidget()
+        general_layout = QVBoxLayout(general)
+        general_layout.addLayout(form)
+        general_layout.addWidget(note)
+        general_layout.addStretch(1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(general, self.tr("&General"))
+        self.tabs.addTab(self._deals_tab(), self.tr("&Deals"))
         self.error_label = QLabel()
         self.error_label.setObjectName("settingsError")
         self.error_label.setStyleSheet("color: #c62828;")
@@ -85,8 +96,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(note)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         run_in_background(
@@ -97,7 +107,35 @@ class SettingsDialog(QDialog):
             on_error=self._on_failed,
         )
 
+    def _deals_tab(self) -> QWidget:
+        self.large_amount_edit = QLineEdit()
+        self.large_amount_edit.setPlaceholderText(self.tr("empty: no alerts"))
+        self.lost_reasons_edit = QPlainTextEdit()
+        self.lost_reasons_edit.setTabChangesFocus(True)
+        self.lost_reasons_edit.setPlaceholderText(self.tr("One reason per line"))
+        form = QFormLayout()
+        amount_label = QLabel(self.tr("&Large deals from:"))
+        amount_label.setBuddy(self.large_amount_edit)
+        form.addRow(amount_label, self.large_amount_edit)
+        amount_note = QLabel(
+            self.tr(
+                "Deals of this amount or more (in their own currency) get a marker on the "
+                "board, and managers are notified when one is created or moves on."
+            )
+        )
+        amount_note.setWordWrap(True)
+        form.addRow(amount_note)
+        reasons_label = QLabel(self.tr("L&ost reasons, one per line:"))
+        reasons_label.setBuddy(self.lost_reasons_edit)
+        form.addRow(reasons_label)
+        form.addRow(self.lost_reasons_edit)
+        page = QWidget()
+        page.setLayout(form)
+        return page
+
     def _on_loaded(self, settings: AppSettings) -> None:
+        self.large_amount_edit.setText(settings.large_deal_amount)
+        self.lost_reasons_edit.setPlainText("\n".join(settings.lost_reasons))
         index = self.region_combo.findData(settings.region)
         if index < 0:
             self.region_combo.insertItem(0, settings.region, settings.region)
@@ -123,6 +161,8 @@ class SettingsDialog(QDialog):
             sessions=self._sessions,
             region=self._chosen_region(),
             currency=self.currency_combo.currentText(),
+            large_deal_amount=self.large_amount_edit.text(),
+            lost_reasons=self.lost_reasons_edit.toPlainText().splitlines(),
             on_done=self._on_saved,
             on_error=self._on_failed,
         )

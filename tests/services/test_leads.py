@@ -164,9 +164,45 @@ def test_settings_are_checked_and_saved_together(db: Database) -> None:
     from crm_desktop.services.settings import SettingsError, load_settings, save_settings
 
     assert save_settings(db.sessions, " de ", "eur").settings
-    assert load_settings(db.sessions) == type(load_settings(db.sessions))("DE", "EUR")
+    loaded = load_settings(db.sessions)
+    assert (loaded.region, loaded.currency) == ("DE", "EUR")
     with pytest.raises(SettingsError, match="XX"):
         save_settings(db.sessions, "XX", "USD")
     with pytest.raises(SettingsError, match="currency"):
         save_settings(db.sessions, "US", "dollars")
     assert load_settings(db.sessions).region == "DE"
+
+
+def test_deal_settings_large_amount_and_lost_reasons(db: Database) -> None:
+    from crm_desktop.services.settings import (
+        SettingsError,
+        load_settings,
+        lost_reasons,
+        save_settings,
+        set_setting,
+    )
+
+    fresh = load_settings(db.sessions)
+    assert fresh.large_deal_amount == "100000"
+    assert fresh.lost_reasons[:2] == ("Price too high", "Chose a competitor")
+    save_settings(
+        db.sessions,
+        "CN",
+        "CNY",
+        large_deal_amount=" 1,000,000 ",
+        lost_reasons=["  价格太高 ", "", "Went  silent", "went silent", "价格太高"],
+    )
+    saved = load_settings(db.sessions)
+    assert saved.large_deal_amount == "1000000"
+    assert saved.lost_reasons == ("价格太高", "Went silent")
+    save_settings(db.sessions, "CN", "CNY", large_deal_amount="")  # alerts off; reasons kept
+    assert load_settings(db.sessions).large_deal_amount == ""
+    assert lost_reasons(db.sessions) == ("价格太高", "Went silent")
+    for bad in ("lots", "0", "-3", "nan"):
+        with pytest.raises(SettingsError, match="large deals"):
+            save_settings(db.sessions, "CN", "CNY", large_deal_amount=bad)
+    with pytest.raises(SettingsError, match="longer than 300"):
+        save_settings(db.sessions, "CN", "CNY", lost_reasons=["x" * 301])
+    assert load_settings(db.sessions).large_deal_amount == ""  # nothing saved by half
+    set_setting(db.sessions, "lost_reasons", "not json")
+    assert lost_reasons(db.sessions) == ()

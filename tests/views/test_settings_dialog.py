@@ -62,3 +62,24 @@ def test_bad_values_are_refused_with_the_reason(qtbot, sqlite_db: Database) -> N
     dialog.save_button.click()
     qtbot.waitUntil(lambda: "currency code" in dialog.error_label.text())
     assert load_settings(sqlite_db.sessions).region == "CN"  # nothing saved by half
+
+
+def test_deal_settings_are_shown_and_saved(qtbot, sqlite_db: Database) -> None:  # type: ignore[no-untyped-def]
+    dialog = _open(qtbot, sqlite_db)
+    assert dialog.large_amount_edit.text() == "100000"
+    assert dialog.lost_reasons_edit.toPlainText().splitlines()[0] == "Price too high"
+    dialog.large_amount_edit.setText("250,000")
+    dialog.lost_reasons_edit.setPlainText("预算不足\n\nChose a competitor\n")
+    with qtbot.waitSignal(dialog.saved):
+        dialog.save_button.click()
+    settings = load_settings(sqlite_db.sessions)
+    assert settings.large_deal_amount == "250000"
+    assert settings.lost_reasons == ("预算不足", "Chose a competitor")
+
+
+def test_a_bad_large_deal_amount_is_refused(qtbot, sqlite_db: Database) -> None:  # type: ignore[no-untyped-def]
+    dialog = _open(qtbot, sqlite_db)
+    dialog.large_amount_edit.setText("a lot")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: "large deals" in dialog.error_label.text())
+    assert load_settings(sqlite_db.sessions).large_deal_amount == "100000"
