@@ -6,6 +6,7 @@ Without it the PostgreSQL variants are skipped locally, and CI fails instead.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Iterator
@@ -21,6 +22,26 @@ from crm_desktop.models.database import Database, open_database
 from crm_desktop.models.seed import ensure_defaults
 
 PG_URL = os.environ.get("CRM_TEST_PG_URL")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[object]:
+    """Collect cyclic garbage between tests, never while Qt dispatches events.
+
+    Widgets (pyqtgraph's in particular) live in reference cycles, so the cyclic
+    collector frees them whenever its threshold is crossed: inside the next test's
+    processEvents, a deleted plot's scene then crashes the process mid-paint (seen as a
+    segfault in GraphicsView.paintEvent). Equinor's ert found and fixed the same thing
+    the same way (github.com/equinor/ert/pull/14421).
+    """
+    gc.disable()
+    try:
+        return (yield)
+    finally:
+        gc.enable()
+        gc.collect()
+
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPORA = SHARED / "corpora"
 
