@@ -27,6 +27,7 @@ from crm_desktop.models import (
 )
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.normalize import domain_of
+from crm_desktop.services.pipeline.history import log_stage_change, set_stage
 from crm_desktop.services.settings import default_currency
 
 
@@ -208,7 +209,9 @@ def _deal(
     company: Company | None,
     contact: Contact,
 ) -> Deal:
-    stage = _first_stage(session)
+    start = _first_stage(session)
+    stage = session.get(Stage, start.stage_id)
+    assert stage is not None  # _first_stage found it in this transaction
     title = " ".join(request.deal_title.split()) or (
         f"{company.name}: {lead.person_name}" if company else lead.person_name
     )
@@ -218,16 +221,15 @@ def _deal(
         contact_id=contact.id,
         amount=request.amount,
         currency=currency,
-        pipeline_id=stage.pipeline_id,
-        stage_id=stage.stage_id,
-        stage_entered_at=utcnow(),
         source_id=lead.source_id,
         event_id=lead.event_id,
         lead_id=lead.id,
         owner_id=lead.owner_id,
     )
+    set_stage(deal, stage)
     session.add(deal)
     session.flush()
+    log_stage_change(session, deal, None, stage)  # the deal's history starts here
     return deal
 
 

@@ -39,6 +39,7 @@ from crm_desktop.models import Contact as ContactEntity
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.listing import ENTITIES, Entity, Kind, Option
 from crm_desktop.services.normalize import check_email, check_phone, domain_of, normalize_method
+from crm_desktop.services.pipeline.history import log_stage_change, set_stage
 from crm_desktop.services.settings import default_currency, default_region
 
 __all__ = [
@@ -470,10 +471,12 @@ def save_record(
     try:
         with sessions.begin() as session:
             entity = _entity_for_save(session, kind, record_id, expected_version)
-            _apply_values(session, kind, entity, clean)
+            moved = _apply_values(session, kind, entity, clean)
             # Touch the row so its version moves even when only methods or tags changed.
             entity.updated_at = utcnow()
             session.flush()
+            if moved is not None:
+                log_stage_change(session, entity, *moved)
             if methods is not None:
                 _replace_methods(session, kind, entity.id, clean_methods)
             if tags is not None:
@@ -605,19 +608,29 @@ def _clean_methods(
     return clean, errors
 
 
-def _apply_values(session: Session, kind: Kind, entity: Any, clean: Mapping[str, Any]) -> None:
+def _apply_values(
+    session: Session, kind: Kind, entity: Any, clean: Mapping[str, Any]
+) -> tuple[Stage | None, Stage] | None:
+    """Set the fields; for a deal whose stage changed, return (from, to) for its history."""
+    moved = None
     with session.no_autoflush:
         old_stage = getattr(entity, "stage_id", None)
         for key, value in clean.items():
             setattr(entity, key, value)
         if kind == "deals":
-            _apply_stage(session, entity, old_stage)
+            moved = _apply_stage(session, entity, old_stage)
         if getattr(entity, "owner_id", None) is None and "owner_id" not in clean:
             entity.owner_id = session.scalar(select(User.id).order_by(User.is_local.desc()))
+    return moved
 
 
-def _apply_stage(session: Session, deal: Any, old_stage: uuid.UUID | None) -> None:
-    """A deal's pipeline follows its stage; entering a won/lost stage closes it."""
+def _apply_stage(
+    session: Session, deal: Any, old_stage: uuid.UUID | None
+) -> tuple[Stage | None, Stage] | None:
+    """A deal's pipeline follows its stage; a changed stage is returned as (from, to).
+
+    The history row is written once the deal is flushed (`log_stage_change`).
+    """
     if deal.stage_id is None:
         deal.stage_id = _first_stage(session)
     stage = session.get(Stage, deal.stage_id)
@@ -627,9 +640,12 @@ def _apply_stage(session: Session, deal: Any, old_stage: uuid.UUID | None) -> No
     if not deal.currency:
         deal.currency = "USD"
     if deal.stage_id != old_stage:
-        now = utcnow()
-        deal.stage_entered_at = now
-        deal.closed_at = now if (stage.is_won or stage.is_lost) else None
+        if stage.deleted_at is not None:
+            raise ValidationError({"stage_id": f"the stage {stage.name!r} was removed"})
+        set_stage(deal, stage)
+        previous = session.get(Stage, old_stage) if old_stage is not None else None
+        return previous, stage
+    return None
 
 
 def _replace_methods(
