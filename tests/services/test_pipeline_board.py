@@ -18,7 +18,6 @@ from crm_desktop.services.pipeline.board import (
     load_board,
     owner_initials,
 )
-from crm_desktop.services.pipeline.settings import large_deal_amount, lost_reasons
 from crm_desktop.services.settings import set_setting
 
 
@@ -107,10 +106,10 @@ def test_large_deals_compare_the_plain_amount(db: Database, sales: Sales) -> Non
         "Beta",
         "Gamma",
     }
-    set_setting(db.sessions, "large_deal_amount", "")
-    assert large_deal_amount(db.sessions) is None
-    set_setting(db.sessions, "large_deal_amount", "lots")
-    assert large_deal_amount(db.sessions) is None
+    set_setting(db.sessions, "large_deal_amount", "")  # off: no markers
+    board = load_board(db.sessions, BoardFilter(), today=TODAY)
+    assert board.large_deal_amount is None
+    assert not any(c.large for column in board.columns for c in column.cards)
 
 
 @pytest.mark.parametrize(
@@ -156,13 +155,6 @@ def test_another_pipeline_and_a_missing_one(db: Database, sales: Sales) -> None:
     assert options.lost_reasons[0] == "Price too high"
     with pytest.raises(PipelineNotFoundError):
         load_board(db.sessions, BoardFilter(pipeline_id=uuid.uuid4()))
-
-
-def test_lost_reasons_setting(db: Database) -> None:
-    set_setting(db.sessions, "lost_reasons", '["Too dear", " Too  late ", "Too dear", 3]')
-    assert lost_reasons(db.sessions) == ("Too dear", "Too late")
-    set_setting(db.sessions, "lost_reasons", "not json")
-    assert "Price too high" in lost_reasons(db.sessions)
 
 
 def test_owner_initials() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -29,8 +29,9 @@ from crm_desktop.models import (
     Tagging,
     User,
 )
+from crm_desktop.services.deal_alerts import is_large, large_deal_threshold
 from crm_desktop.services.listing import Option
-from crm_desktop.services.pipeline.settings import large_deal_amount, lost_reasons
+from crm_desktop.services.settings import lost_reasons
 
 __all__ = [
     "Board",
@@ -48,6 +49,7 @@ __all__ = [
     "effective_probability",
     "load_board",
     "owner_initials",
+    "sort_cards",
 ]
 
 ZERO = Decimal(0)
@@ -239,6 +241,20 @@ def card_sort_key(card: BoardCard) -> tuple[Any, ...]:
     return (card.expected_close is None, card.expected_close or dt.date.min, card.title.lower())
 
 
+# How a column can be ordered; the first is the board's default. Amounts are compared as
+# plain numbers whatever their currency.
+CARD_ORDERS: dict[str, Callable[[BoardCard], Any]] = {
+    "close": card_sort_key,
+    "amount": lambda c: (c.amount is None, -(c.amount or ZERO), c.title.lower()),
+    "age": lambda c: (-c.days_in_stage, c.title.lower()),
+    "title": lambda c: (c.title.lower(), c.id),
+}
+
+
+def sort_cards(cards: Iterable[BoardCard], order: str = "close") -> list[BoardCard]:
+    return sorted(cards, key=CARD_ORDERS.get(order, card_sort_key))
+
+
 # ---- loading ---------------------------------------------------------------------------------
 
 
@@ -342,7 +358,7 @@ def load_board(
     `today` decides days in stage and staleness (tests pass a fixed day).
     """
     day = today or dt.date.today()
-    threshold = large_deal_amount(sessions)
+    threshold = large_deal_threshold(sessions)
     with sessions() as session:
         pipeline = _pipeline(session, flt.pipeline_id)
         stages = pipeline_stages(session, pipeline.id)
@@ -375,9 +391,9 @@ def load_board(
                 entered_at=entered,
                 days_in_stage=days,
                 stale=limit is not None and days > limit,
-                # A plain comparison of numbers: the amount in the deal's own currency
-                # against the threshold, with no exchange rate (a rough cut, on purpose).
-                large=threshold is not None and amount is not None and amount >= threshold,
+                # A plain comparison of numbers, as the large-deal alerts make it: the amount
+                # in the deal's own currency against the setting, no exchange rate.
+                large=is_large(amount, threshold),
             )
         )
     columns = []
