@@ -9,16 +9,18 @@ through the ORM first; every bulk row fills the Entity columns itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm_desktop.models import Contact
+from crm_desktop.models import Contact, ExchangeRate, Setting
 from crm_desktop.services.demo_bulk import (
     WRITE_ORDER,
     BulkWriter,
@@ -27,6 +29,7 @@ from crm_desktop.services.demo_bulk import (
     write_rows,
 )
 from crm_desktop.services.demo_generator import Company, DemoGenerator
+from crm_desktop.services.demo_pools import DEMO_USD_VALUES
 from crm_desktop.services.search import ReindexCancelledError, reindex_all
 
 Progress = Callable[[float, str], None]
@@ -177,11 +180,36 @@ def _fill(
             report(fraction, f"Indexes {number + 1}/{len(rebuild)}")
             conn.exec_driver_sql(ddl)
         _check(cancel)
+        _exchange_rates(session)
         report(_DATA_SHARE, "Saving")
     finally:
         if writer.sqlite:
             conn.exec_driver_sql("PRAGMA cache_size=-2000")
     return gen
+
+
+def _exchange_rates(session: Session) -> None:
+    """Dated rates into the default currency, so the demo's reports convert its deals.
+
+    Only into a database that has none: rates a team entered are theirs.
+    """
+    if session.scalar(select(ExchangeRate.id).limit(1)) is not None:
+        return
+    target = session.scalar(select(Setting.value).where(Setting.key == "default_currency"))
+    target = target or "USD"
+    for year, values in DEMO_USD_VALUES.items():
+        if target not in values:
+            return  # a currency the demo knows no rate for: better none than wrong ones
+        into_target = Decimal(values[target])
+        for currency, usd in values.items():
+            if currency != target:
+                rate = (Decimal(usd) / into_target).quantize(Decimal("0.000001"))
+                session.add(
+                    ExchangeRate(
+                        currency=currency, base=target, rate=rate, valid_from=dt.date(year, 1, 1)
+                    )
+                )
+    session.flush()
 
 
 def _silent(_fraction: float, _message: str = "") -> None:

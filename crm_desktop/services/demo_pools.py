@@ -419,3 +419,11 @@ SHOWS: tuple[Show, ...] = (
     Show("electronica", 11, 12, 4, "Messe München", 36000, "EUR", every_other_year=True),
     Show("VivaTech", 6, 11, 4, "Paris Expo Porte de Versailles", 24000, "EUR"),
 )  # fmt: skip
+
+# What one unit of each demo currency was worth in US dollars, from the first day of each
+# year: the demo's deals are in these currencies, and its reports convert them.
+DEMO_USD_VALUES: dict[int, dict[str, str]] = {
+    2024: {"USD": "1", "EUR": "1.10", "CNY": "0.1410", "GBP": "1.27", "JPY": "0.0071"},
+    2025: {"USD": "1", "EUR": "1.04", "CNY": "0.1370", "GBP": "1.25", "JPY": "0.0064"},
+    2026: {"USD": "1", "EUR": "1.17", "CNY": "0.1405", "GBP": "1.34", "JPY": "0.0065"},
+}

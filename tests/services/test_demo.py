@@ -317,3 +317,24 @@ def test_cancel_while_building_indexes_restores_them(
     assert generate_demo(db.sessions, 40, progress, cancel).cancelled
     assert _indexes(db) == before
     assert _count(db, Contact) == 0
+
+
+def test_demo_adds_exchange_rates_once_into_the_default_currency(db: Database) -> None:
+    from crm_desktop.models import ExchangeRate
+    from crm_desktop.services.settings import set_setting
+
+    set_setting(db.sessions, "default_currency", "EUR")
+    generate_demo(db.sessions, size=20, seed=3)
+    with db.sessions() as session:
+        rates = {
+            (r.currency, r.base, r.valid_from.year): r.rate
+            for r in session.scalars(select(ExchangeRate))
+        }
+    assert {base for _, base, _ in rates} == {"EUR"}
+    # 1 USD = 1 / 1.17 EUR from 2026; 1 CNY = 0.1405 / 1.17 EUR.
+    assert rates[("USD", "EUR", 2026)] == Decimal("0.854701")
+    assert rates[("CNY", "EUR", 2026)] == Decimal("0.120085")
+    count = len(rates)
+    generate_demo(db.sessions, size=5, seed=4)  # a second run adds no second set
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ExchangeRate)) == count
