@@ -6,6 +6,8 @@ what it plots readable for tests (`plotted()`), and saves itself as PNG.
 
 from __future__ import annotations
 
+import html
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 # Distinguishable on light and dark backgrounds.
 SERIES_COLORS = ("#3b82f6", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#64748b")
 BAR_SPAN = 0.8  # share of a category's slot the bars of all series take
+MAX_LABELS = 12  # category labels under upright bars before every n-th is left out
 
 
 def short_number(value: float) -> str:
@@ -77,12 +80,17 @@ class BarChart(QWidget):
         self.plot.showGrid(x=horizontal, y=not horizontal, alpha=0.25)
         if horizontal:
             self.plot.getPlotItem().invertY(True)  # first category on top
-        self.legend = self.plot.addLegend(offset=(-10, 10))
+        # The legend sits above the plot, where it never hides a bar.
+        self.legend_label = QLabel()
+        self.legend_label.setObjectName("chartLegend")
+        self.legend_label.setTextFormat(Qt.TextFormat.RichText)
+        self.legend_label.hide()
         self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self.plot.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title_label)
+        layout.addWidget(self.legend_label)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.empty_label, 1)
         self._apply_palette()
@@ -92,6 +100,10 @@ class BarChart(QWidget):
     def set_title(self, title: str) -> None:
         self.title_label.setText(title)
 
+    def set_value_text(self, value_text: Callable[[float], str]) -> None:
+        """How hover shows a value: e.g. with its currency."""
+        self._value_text = value_text
+
     def set_data(self, categories: Sequence[str], series: Sequence[BarSeries]) -> None:
         values = [[float(v) for v in s.values] for s in series]
         for s, numbers in zip(series, values, strict=True):
@@ -100,7 +112,6 @@ class BarChart(QWidget):
                     f"series {s.name!r} has {len(numbers)} values for {len(categories)} categories"
                 )
         for item in self._items:
-            self.legend.removeItem(item)
             self.plot.removeItem(item)
         self._items = []
         self._categories = list(categories)
@@ -122,10 +133,18 @@ class BarChart(QWidget):
                 item = pg.BarGraphItem(x=positions, height=list(s.values), width=width, **options)
             item.setToolTip("")
             self.plot.addItem(item)
-            self.legend.addItem(item, s.name)
             self._items.append(item)
-        self.legend.setVisible(len(self._series) > 1)
-        ticks = [[(i, label) for i, label in enumerate(self._categories)]]
+        self.legend_label.setText(
+            "&nbsp;&nbsp;&nbsp;".join(
+                f'<span style="color:{SERIES_COLORS[i % len(SERIES_COLORS)]}">■</span> '
+                f"{html.escape(s.name)}"
+                for i, s in enumerate(self._series)
+            )
+        )
+        self.legend_label.setVisible(len(self._series) > 1)
+        # Upright bars share the width: label every n-th when they would run together.
+        step = 1 if self.horizontal else max(1, math.ceil(len(self._categories) / MAX_LABELS))
+        ticks = [[(i, label) for i, label in enumerate(self._categories) if i % step == 0]]
         axis = self.plot.getAxis("left" if self.horizontal else "bottom")
         axis.setTicks(ticks)
         self.plot.autoRange()
@@ -202,4 +221,3 @@ class BarChart(QWidget):
             axis = self.plot.getAxis(name)
             axis.setPen(pg.mkPen(text))
             axis.setTextPen(pg.mkPen(text))
-        self.legend.setLabelTextColor(text)
