@@ -14,7 +14,9 @@ from crm_desktop.services.pipeline.board import (
     Board,
     BoardFilter,
     PipelineNotFoundError,
+    adjust_totals,
     board_options,
+    column_totals,
     load_board,
     owner_initials,
 )
@@ -77,8 +79,24 @@ def test_mixed_currencies_are_summed_apart(db: Database, sales: Sales) -> None:
     move_deal(db.sessions, sales.deals["Gamma"], sales.stages["Qualification"])
     board = load_board(db.sessions, BoardFilter(), today=TODAY)
     totals = _column(board, "Qualification").totals
-    assert totals.totals == (("EUR", Decimal("200000")), ("USD", Decimal("4000")))
-    assert totals.weighted == (("EUR", Decimal("20000.00")), ("USD", Decimal("1600.00")))
+    # Two USD deals and one EUR deal: USD first (the most deals), however large the EUR sum.
+    assert totals.totals == (("USD", Decimal("4000")), ("EUR", Decimal("200000")))
+    assert totals.weighted == (("USD", Decimal("1600.00")), ("EUR", Decimal("20000.00")))
+
+
+def test_adjusting_totals_by_one_card_matches_summing_again(db: Database, sales: Sales) -> None:
+    board = load_board(db.sessions, BoardFilter(), today=TODAY)
+    qualification, proposal = _column(board, "Qualification"), _column(board, "Proposal")
+    gamma = next(c for c in proposal.cards if c.title == "Gamma")
+    moved = gamma._replace(stage_id=qualification.stage.id)
+    assert adjust_totals(qualification.totals, moved, qualification.stage, 1) == column_totals(
+        [*qualification.cards, moved], qualification.stage
+    )
+    rest = [c for c in proposal.cards if c.id != gamma.id]
+    assert adjust_totals(proposal.totals, gamma, proposal.stage, -1) == column_totals(
+        rest, proposal.stage
+    )
+    assert adjust_totals(proposal.totals, gamma, proposal.stage, -1).totals == ()
 
 
 def test_stale_against_the_stage_limit_on_a_fixed_day(db: Database, sales: Sales) -> None:
