@@ -6,6 +6,8 @@
     crm-desktop import FILE [--target T] [--sheet S] [--mapping M.json] [--on-duplicate R] ...
     crm-desktop imports                         list imports, newest first
     crm-desktop undo-import ID [--yes]          take an import back out
+    crm-desktop report KIND [--from D] [--to D] [--owner N] [--pipeline N] [--format F] [-o FILE]
+                                                pipeline, forecast, funnel, reps, sources, events
 
 Exit status: 0 on success, 1 when the work fails, 2 with a one-line message on
 bad input or usage (including a database that cannot be opened), 130 on Ctrl+C.
@@ -81,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
     export.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
     _add_import_commands(sub, db_help)
+    from crm_desktop.cli.reports import add_report_command
+
+    add_report_command(sub, db_help)
     return parser
 
 
@@ -170,6 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from crm_desktop.cli import imports
 
             return imports.run(args)
+        if args.command == "report":
+            from crm_desktop.cli import reports
+
+            return reports.run(args)
         parser.error(f"unknown command {args.command}")
     except (DatabaseError, UsageError, ExportError) as exc:
         print(f"crm-desktop: {one_line(str(exc))}", file=sys.stderr)
