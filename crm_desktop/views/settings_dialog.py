@@ -26,6 +26,7 @@ from crm_desktop.services.settings import (
     phone_regions,
     save_settings,
 )
+from crm_desktop.views.exchange_rates_tab import ExchangeRatesTab
 from crm_desktop.views.worker import run_in_background
 
 
@@ -41,6 +42,7 @@ class SettingsDialog(QDialog):
     """Edit ▸ Settings: loads and saves off the GUI thread; errors show in the dialog."""
 
     saved = Signal(object)  # Changes
+    rates_changed = Signal(object)  # Changes: exchange rates are saved as they are edited
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +84,9 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(general, self.tr("&General"))
         self.tabs.addTab(self._deals_tab(), self.tr("&Deals"))
+        self.rates_tab = ExchangeRatesTab(db)
+        self.rates_tab.changed.connect(self.rates_changed)
+        self.tabs.addTab(self.rates_tab, self.tr("E&xchange rates"))
         self.error_label = QLabel()
         self.error_label.setObjectName("settingsError")
         self.error_label.setStyleSheet("color: #c62828;")
@@ -134,6 +139,8 @@ class SettingsDialog(QDialog):
         return page
 
     def _on_loaded(self, settings: AppSettings) -> None:
+        self.rates_tab.set_base(settings.currency)
+        self.rates_tab.reload()
         self.large_amount_edit.setText(settings.large_deal_amount)
         self.lost_reasons_edit.setPlainText("\n".join(settings.lost_reasons))
         index = self.region_combo.findData(settings.region)

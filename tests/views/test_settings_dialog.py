@@ -83,3 +83,43 @@ def test_a_bad_large_deal_amount_is_refused(qtbot, sqlite_db: Database) -> None:
     dialog.save_button.click()
     qtbot.waitUntil(lambda: "large deals" in dialog.error_label.text())
     assert load_settings(sqlite_db.sessions).large_deal_amount == "100000"
+
+
+def test_exchange_rates_are_added_listed_and_deleted(qtbot, sqlite_db: Database) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    from decimal import Decimal
+
+    from PySide6.QtCore import QDate
+
+    from crm_desktop.services.exchange_rates import list_rates
+
+    dialog = _open(qtbot, sqlite_db)
+    tab = dialog.rates_tab
+    qtbot.waitUntil(lambda: tab.loaded)
+    assert tab.base_label.text() == "USD"
+    changes: list[object] = []
+    dialog.rates_changed.connect(changes.append)
+    tab.currency_combo.setCurrentText("eur")
+    tab.rate_edit.setText("1,0850")  # a decimal comma is understood
+    tab.date_edit.setDate(QDate(2026, 1, 1))
+    tab.add_button.click()
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 1)
+    assert [tab.table.item(0, c).text() for c in range(4)] == ["EUR", "1.085", "USD", "2026-01-01"]
+    [rate] = list_rates(sqlite_db.sessions)
+    assert (rate.currency, rate.base, rate.rate, rate.valid_from) == (
+        "EUR",
+        "USD",
+        Decimal("1.085"),
+        dt.date(2026, 1, 1),
+    )
+    assert changes and changes[0].settings  # type: ignore[attr-defined]
+
+    tab.rate_edit.setText("-2")
+    tab.add_button.click()
+    qtbot.waitUntil(lambda: bool(tab.error_label.text()))
+    assert tab.table.rowCount() == 1
+
+    tab.table.selectRow(0)
+    tab.delete_button.click()
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 0)
+    assert list_rates(sqlite_db.sessions) == []
