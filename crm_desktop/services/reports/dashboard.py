@@ -21,8 +21,8 @@ from crm_desktop.services.reports.facts import (
     closed_facts,
     created_facts,
     lead_facts,
+    led_to_deals,
     open_facts,
-    qualified_leads,
 )
 from crm_desktop.services.reports.filters import ReportFilters
 from crm_desktop.services.reports.forecast import (
@@ -86,7 +86,7 @@ def dashboard_reports(
         "open": lambda s: open_facts(s, ctx, owner=True, month=True),
         "leads": lambda s: lead_facts(s, ctx, source=True, event=True),
         "closed": lambda s: closed_facts(s, ctx, owner=True),
-        "qualified": lambda s: qualified_leads(s, ctx),
+        "led_to_deals": lambda s: led_to_deals(s, ctx),
         "moves": lambda s: history_moves(s, ctx),
     }
     found = _run(sessions, jobs, workers)
@@ -94,9 +94,7 @@ def dashboard_reports(
     return Dashboard(
         pipeline=pipeline_from(ctx, found["open"]),
         forecast=forecast_from(ctx, found["open"], found["closed"]),
-        funnel=funnel_from(
-            ctx, sum(f.count for f in leads), found["qualified"], created, found["moves"]
-        ),
+        funnel=funnel_from(ctx, leads, found["led_to_deals"], created, found["moves"]),
         reps=reps_from(ctx, found["open"], found["closed"], users),
         sources=sources_from(ctx, created, leads, sources),
         events=events_from(ctx, created, leads, events),

@@ -56,6 +56,7 @@ class DealFact:
 @dataclass(frozen=True)
 class LeadFact:
     count: int
+    qualified: int  # of them, those whose status is qualified or converted
     source_id: uuid.UUID | None = None
     event_id: uuid.UUID | None = None
 
@@ -193,12 +194,14 @@ def lead_facts(
     if event:
         event_key, event_of = ctx.coded(Lead.event_id, live_event_ids(session))
         keys.append(event_key)
-    query = select(*keys, func.count()).where(*lead_conditions(ctx)).group_by(*keys)
+    qualified = func.sum(case((Lead.status.in_(QUALIFIED), 1), else_=0))
+    query = select(*keys, func.count(), qualified).where(*lead_conditions(ctx)).group_by(*keys)
     facts = []
     for row in session.execute(query):
         facts.append(
             LeadFact(
-                count=row[-1],
+                count=row[-2],
+                qualified=int(row[-1] or 0),
                 source_id=source_of(row[0]) if source else None,
                 event_id=event_of(row[int(source)]) if event else None,
             )
@@ -206,16 +209,13 @@ def lead_facts(
     return facts
 
 
-def qualified_leads(session: Session, ctx: ReportContext) -> int:
-    """Leads of the range qualified or converted, or that led to a live deal.
+def led_to_deals(session: Session, ctx: ReportContext) -> int:
+    """Leads of the range not marked qualified or converted that a live deal came from.
 
-    Counted as those with the status plus those without it that a deal points to, so
-    the deals are read once instead of being looked up for every lead.
+    With `LeadFact.qualified` they make the funnel's qualified leads. Read from the deal
+    side (a join on the lead's key), so no lead is looked up among the deals.
     """
-    by_status = session.scalar(
-        select(func.count()).where(*lead_conditions(ctx), Lead.status.in_(QUALIFIED))
-    )
-    by_deal = session.scalar(
+    found = session.scalar(
         select(func.count(func.distinct(Deal.lead_id)))
         .select_from(Deal)
         .join(Lead, Lead.id == Deal.lead_id)
@@ -226,7 +226,7 @@ def qualified_leads(session: Session, ctx: ReportContext) -> int:
             *lead_conditions(ctx),
         )
     )
-    return int(by_status or 0) + int(by_deal or 0)
+    return int(found or 0)
 
 
 def lead_conditions(ctx: ReportContext) -> list[ColumnElement[bool]]:

@@ -33,9 +33,10 @@ from crm_desktop.models import Deal, DealStageChange
 from crm_desktop.services.reports.context import ReportContext, StageInfo, load_context
 from crm_desktop.services.reports.facts import (
     DealFact,
+    LeadFact,
     created_facts,
     lead_facts,
-    qualified_leads,
+    led_to_deals,
 )
 from crm_desktop.services.reports.filters import ReportFilters, ReportScope
 from crm_desktop.services.reports.table import Table, TableColumn, ratio
@@ -102,8 +103,8 @@ def funnel_report(
 def build_funnel_report(session: Session, ctx: ReportContext) -> FunnelReport:
     return funnel_from(
         ctx,
-        sum(fact.count for fact in lead_facts(session, ctx)),
-        qualified_leads(session, ctx),
+        lead_facts(session, ctx),
+        led_to_deals(session, ctx),
         created_facts(session, ctx),
         history_moves(session, ctx),
     )
@@ -111,12 +112,12 @@ def build_funnel_report(session: Session, ctx: ReportContext) -> FunnelReport:
 
 def funnel_from(
     ctx: ReportContext,
-    leads: int,
-    qualified: int,
+    leads: Sequence[LeadFact],
+    led_to_deals: int,
     created: Sequence[DealFact],
     moves: Sequence[tuple[int, int, int]],
 ) -> FunnelReport:
-    """The report from lead counts, created-deal groups and `history_moves`."""
+    """The report from lead groups, `led_to_deals`, created-deal groups, `history_moves`."""
     ladder = rungs(ctx)
     ranks = stage_ranks(ctx)
     won_ids = {s.id for s in ctx.stages.won}
@@ -133,7 +134,8 @@ def funnel_from(
         if now >= 0:  # -1: a lost deal in a pipeline with no open stage
             furthest[now] -= count
         furthest[to] += count
-    counts = (leads, qualified, deals, won)
+    qualified = sum(fact.qualified for fact in leads) + led_to_deals
+    counts = (sum(fact.count for fact in leads), qualified, deals, won)
     steps = tuple(
         FunnelStep(key, name, count, ratio(counts[i + 1], count) if i + 1 < len(counts) else None)
         for i, ((key, name), count) in enumerate(zip(STEPS, counts, strict=True))

@@ -85,7 +85,7 @@ def format_cell(value: Cell, kind: ColumnKind) -> str:
     if kind == "count" and isinstance(value, int):
         return f"{value:,}"
     if kind == "percent" and isinstance(value, float | int | Decimal):
-        return f"{float(value) * 100:.1f}%"
+        return f"{float(value) * 100:,.1f}%"
     if kind == "days" and isinstance(value, float | int | Decimal):
         return f"{float(value):.1f}"
     if kind == "month" and isinstance(value, dt.date):
