@@ -1,8 +1,8 @@
 """The main window: a sidebar of pages, menus, a toolbar and a status bar.
 
-It hosts the four record lists and card entry, opens global search (Ctrl+K),
-lead conversion, the import wizard (Ctrl+I) and the import history, and takes
-dropped files (.vcf and card photos; spreadsheets open the wizard, see drop.py).
+It hosts the four record lists, card entry and the pipeline board, opens global
+search (Ctrl+K), lead conversion, the import wizard (Ctrl+I) and the import history,
+and takes dropped files (.vcf and card photos; spreadsheets open the wizard, see drop.py).
 Every mutation's Changes comes back here and goes to each page once
 (`apply_changes`), and each page reloads only if it shows that kind of record.
 """
@@ -47,6 +47,7 @@ from crm_desktop.views.import_wizard import ImportHistoryDialog, ImportWizard, Q
 from crm_desktop.views.import_wizard.state import FileChooser
 from crm_desktop.views.list_page import ListPage
 from crm_desktop.views.notifier import TrayNotifier
+from crm_desktop.views.pipeline import BoardPrompts, PipelineBoardPage, QtBoardPrompts
 from crm_desktop.views.search_dialog import SearchDialog
 from crm_desktop.views.settings_dialog import SettingsDialog
 from crm_desktop.views.worker import run_in_background
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         prompts: Prompts | None = None,
         settings: QSettings | None = None,
         parent: QWidget | None = None,
+        board_prompts: BoardPrompts | None = None,
     ):
         super().__init__(parent)
         self.db = db
@@ -133,6 +135,14 @@ class MainWindow(QMainWindow):
         self.card_entry.lead_saved.connect(self.apply_changes)
         self.card_entry.open_record_requested.connect(self._show_record_of_kind)
         self.add_page("cards", self.tr("Card entry"), self.card_entry)
+        self.board = PipelineBoardPage(
+            db.sessions, self.settings, board_prompts or QtBoardPrompts()
+        )
+        self.board.open_requested.connect(lambda deal_id: self.show_record("deals", deal_id))
+        self.board.changes_made.connect(self.apply_changes)
+        self.board.message_posted.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.board.load_failed.connect(self._on_load_failed)
+        self.add_page("pipeline", self.tr("Pipeline"), self.board)
         self.setAcceptDrops(True)
 
         self._build_actions()

@@ -73,3 +73,46 @@ def test_report_charts_paint_without_losing_none(qtbot) -> None:
     # The plot paints in its view's viewport; repainting the chart alone would not reach it.
     # 1,000 plot paints (about 10 ms each) would lose 11,000 references under 6.12.0.
     _assert_no_none_drift(chart.plot.viewport(), paints=1000)
+
+
+def test_pipeline_board_cards_paint_without_losing_none(
+    qtbot, sqlite_db: Database, tmp_path
+) -> None:
+    """DealCardDelegate.paint and the column header's paintEvent run for every card shown."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from PySide6.QtCore import QSettings
+    from sqlalchemy import select
+
+    from crm_desktop.models import Deal, Pipeline, Stage
+    from crm_desktop.views.pipeline import PipelineBoardPage
+
+    with sqlite_db.sessions.begin() as session:
+        stage = session.scalar(select(Stage).order_by(Stage.position).limit(1))
+        pipeline = session.scalar(select(Pipeline))
+        assert stage is not None and pipeline is not None
+        stage.stale_days = 5
+        for n in range(40):
+            session.add(
+                Deal(
+                    title=f"Deal {n}",
+                    pipeline_id=pipeline.id,
+                    stage_id=stage.id,
+                    amount=Decimal(50_000 * n),
+                    currency="EUR" if n % 2 else "USD",
+                    expected_close=dt.date(2026, 1, 1) + dt.timedelta(days=n * 9),
+                    stage_entered_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                )
+            )
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    page = PipelineBoardPage(sqlite_db.sessions, settings)
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: page.board is not None and not page.is_busy())
+    column = page.columns[0]
+    column.view.setCurrentIndex(column.model.index(1))  # a selected card paints too
+    _assert_no_none_drift(column.view.viewport())
+    _assert_no_none_drift(column.header)

@@ -1,0 +1,235 @@
+"""One column of the board as a list model: the cards of one stage, dragged as deal ids."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QCoreApplication,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from crm_desktop.services.pipeline.board import BoardCard, StageInfo, sort_cards
+from crm_desktop.views.pipeline.format import money
+
+CARD_ROLE = Qt.ItemDataRole.UserRole + 1  # the BoardCard
+ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the deal's uuid.UUID
+MIME_TYPE = "application/x-crm-deal-ids"
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _tr(text: str, n: int = -1) -> str:
+    return QCoreApplication.translate("PipelineBoard", text, None, n)
+
+
+def encode_deals(cards: Sequence[BoardCard]) -> QMimeData:
+    """Deal ids and their stages as JSON under our own type (and the titles as text)."""
+    mime = QMimeData()
+    payload = [{"id": str(c.id), "stage": str(c.stage_id)} for c in cards]
+    mime.setData(MIME_TYPE, QByteArray(json.dumps(payload).encode()))
+    mime.setText("\n".join(c.title for c in cards))
+    return mime
+
+
+def decode_deals(mime: QMimeData | None) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(deal id, stage id) pairs from a drag; empty when it is not ours or is damaged."""
+    if mime is None or not mime.hasFormat(MIME_TYPE):
+        return []
+    try:
+        payload = json.loads(bytes(mime.data(MIME_TYPE).data()).decode())
+        return [(uuid.UUID(item["id"]), uuid.UUID(item["stage"])) for item in payload]
+    except (ValueError, KeyError, TypeError):
+        return []
+
+
+class StageCardModel(QAbstractListModel):
+    """The cards of one stage, in the board's order; a drop asks the board to move deals."""
+
+    deals_dropped = Signal(object, object)  # list[uuid.UUID] of deals, the stage's uuid.UUID
+
+    def __init__(self, stage: StageInfo, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.stage = stage
+        self.order = "close"
+        self._cards: list[BoardCard] = []
+        self._rows: dict[uuid.UUID, int] = {}
+        self.tooltip_hint: Callable[[], str] = lambda: ""
+
+    # ---- contents ----------------------------------------------------------------------
+
+    def set_cards(
+        self, cards: Sequence[BoardCard], stage: StageInfo | None = None, order: str | None = None
+    ) -> None:
+        """Show these cards; `order` says how they are sorted already (the service sorts)."""
+        self.beginResetModel()
+        if stage is not None:
+            self.stage = stage
+        self._cards = list(cards) if order == self.order else sort_cards(cards, self.order)
+        self._reindex()
+        self.endResetModel()
+
+    def set_order(self, order: str) -> None:
+        """Re-sort the column ("close", "amount", "age", "title"); selection stays put."""
+        if order == self.order:
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = self._cards
+        self.order = order
+        self._cards = sort_cards(before, order)
+        self._reindex()
+        sources = self.persistentIndexList()
+        targets = [
+            self.index(self._rows[before[i.row()].id])
+            if 0 <= i.row() < len(before)
+            else QModelIndex()
+            for i in sources
+        ]
+        self.changePersistentIndexList(sources, targets)
+        self.layoutChanged.emit()
+
+    def cards(self) -> list[BoardCard]:
+        return list(self._cards)
+
+    def card_at(self, row: int) -> BoardCard | None:
+        return self._cards[row] if 0 <= row < len(self._cards) else None
+
+    def row_of(self, deal_id: uuid.UUID) -> int | None:
+        return self._rows.get(deal_id)
+
+    def take(self, deal_id: uuid.UUID) -> BoardCard | None:
+        """Remove a card (it moved elsewhere) and return it."""
+        row = self._rows.get(deal_id)
+        if row is None:
+            return None
+        self.beginRemoveRows(QModelIndex(), row, row)
+        card = self._cards.pop(row)
+        self._reindex()
+        self.endRemoveRows()
+        return card
+
+    def put(self, card: BoardCard) -> int:
+        """Insert a card where the column's order puts it; its row."""
+        ordered = sort_cards([*self._cards, card], self.order)
+        row = next(i for i, c in enumerate(ordered) if c.id == card.id)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._cards.insert(row, card)
+        self._reindex()
+        self.endInsertRows()
+        return row
+
+    def _reindex(self) -> None:
+        self._rows = {card.id: row for row, card in enumerate(self._cards)}
+
+    # ---- the model interface -----------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._cards)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._cards):
+            return None
+        card = self._cards[index.row()]
+        if role == CARD_ROLE:
+            return card
+        if role == Qt.ItemDataRole.DisplayRole:
+            return card.title
+        if role == ID_ROLE:
+            return card.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(card)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return ", ".join(
+                part
+                for part in (card.title, card.company, money(card.currency, card.amount))
+                if part
+            )
+        return None
+
+    def _tooltip(self, card: BoardCard) -> str:
+        lines = [card.title]
+        if card.company:
+            lines.append(card.company)
+        if card.amount is not None:
+            amount = money(card.currency, card.amount)
+            if card.probability is not None:
+                amount += " " + _tr("at %1 % (its own probability)").replace(
+                    "%1", str(card.probability)
+                )
+            lines.append(amount)
+        if card.owner:
+            lines.append(_tr("Owner: %1").replace("%1", card.owner))
+        if card.expected_close:
+            lines.append(_tr("Expected close: %1").replace("%1", card.expected_close.isoformat()))
+        days = _tr("%n day(s) in %1", card.days_in_stage).replace("%1", self.stage.name)
+        if card.stale:
+            days += " — " + _tr("stale (limit %n day(s))", self.stage.stale_days or 0)
+        lines.append(days)
+        if card.large:
+            lines.append(_tr("Large deal"))
+        hint = self.tooltip_hint()
+        if hint:
+            lines.append("")
+            lines.append(hint)
+        return "\n".join(lines)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        return (
+            Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        )
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_TYPE]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        return encode_deals([self._cards[r] for r in rows if 0 <= r < len(self._cards)])
+
+    def canDropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: _Index,
+    ) -> bool:
+        deals = decode_deals(data)
+        return any(stage != self.stage.id for _deal, stage in deals)
+
+    def dropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: _Index,
+    ) -> bool:
+        """A card dropped here: the board moves it (after the drag has ended).
+
+        Nothing is removed by the drag itself: the model has no removeRows, and the board
+        moves the card between models when it takes the move.
+        """
+        if action == Qt.DropAction.IgnoreAction:
+            return True
+        moving = [deal for deal, stage in decode_deals(data) if stage != self.stage.id]
+        if not moving:
+            return False
+        self.deals_dropped.emit(moving, self.stage.id)
+        return True
