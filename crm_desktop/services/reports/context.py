@@ -3,14 +3,14 @@
 One `ReportContext` is loaded per run (a few small queries); the report queries then
 filter deals by stage ids instead of joining the stage table. It also knows what
 differs between SQLite and PostgreSQL: how SQL takes a month, how days between two
-timestamps are counted, and whether ids are numbered to group by (see `coded`).
+timestamps are counted, and how to group by ids (see `keys`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,6 @@ from sqlalchemy import (
     ColumnElement,
     DateTime,
     SQLColumnExpression,
-    case,
     cast,
     func,
     select,
@@ -38,9 +37,8 @@ from crm_desktop.services.reports.filters import (
     parse_month,
     resolve_pipeline,
 )
+from crm_desktop.services.reports.keys import GroupKeys
 from crm_desktop.services.reports.money import Number, RateBook, load_rates, to_decimal
-
-MAX_CODED = 64  # more ids than this are grouped as they are: a long CASE costs more per row
 
 
 def month_key(value: str | dt.datetime | dt.date | None) -> dt.date | None:
@@ -153,23 +151,9 @@ class ReportContext:
             return func.date_trunc("month", cast(column, DateTime()))
         return func.date_trunc("month", func.timezone("UTC", column))
 
-    def coded(
-        self, column: SQLColumnExpression[Any], ids: Sequence[uuid.UUID]
-    ) -> tuple[Any, Callable[[Any], uuid.UUID | None]]:
-        """`column` as a key to group by, and the way back to an id (None: not one of `ids`).
-
-        SQLite groups by sorting, and sorting small integers is much cheaper than sorting
-        32-character ids, so there a known set of ids is numbered with a CASE. PostgreSQL
-        groups in a hash table, where the CASE would only cost time: the ids stay.
-        """
-        if self.dialect != "sqlite" or not ids or len(ids) > MAX_CODED:
-            return column, lambda value: value
-        known = list(ids)
-
-        def decode(value: Any) -> uuid.UUID | None:
-            return known[value] if value is not None and value >= 0 else None
-
-        return case({id_: i for i, id_ in enumerate(known)}, value=column, else_=-1), decode
+    def group_keys(self) -> GroupKeys:
+        """GROUP BY keys the way this database groups fastest."""
+        return GroupKeys(sqlite=self.dialect == "sqlite")
 
     def days_between(
         self, start: SQLColumnExpression[Any], end: SQLColumnExpression[Any]
