@@ -1,6 +1,6 @@
 """The main window: a sidebar of pages, menus, a toolbar and a status bar.
 
-It hosts the four record lists, card entry and the pipeline board, opens global
+It hosts the four record lists, card entry, the pipeline board and the dashboard, opens global
 search (Ctrl+K), lead conversion, the import wizard (Ctrl+I) and the import history,
 and takes dropped files (.vcf and card photos; spreadsheets open the wizard, see drop.py).
 Every mutation's Changes comes back here and goes to each page once
@@ -40,6 +40,7 @@ from crm_desktop.services.records import (
 )
 from crm_desktop.views.card_entry import CardEntryPage
 from crm_desktop.views.convert_lead_dialog import ConvertLeadDialog
+from crm_desktop.views.dashboard import DashboardPage
 from crm_desktop.views.deal_alerts import DealAlertWatcher
 from crm_desktop.views.dialogs import Prompts, QtPrompts
 from crm_desktop.views.drop import DropResult, dropped_paths, process_drop
@@ -143,6 +144,11 @@ class MainWindow(QMainWindow):
         self.board.message_posted.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.board.load_failed.connect(self._on_load_failed)
         self.add_page("pipeline", self.tr("Pipeline"), self.board)
+        self.dashboard = DashboardPage(db, self.prompts, self.file_chooser)
+        self.dashboard.open_deal_requested.connect(
+            lambda deal_id: self.show_record("deals", deal_id)
+        )
+        self.add_page("dashboard", self.tr("Dashboard"), self.dashboard)
         self.setAcceptDrops(True)
 
         self._build_actions()
@@ -229,6 +235,7 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.db, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._on_settings_dialog_saved)
+        dialog.rates_changed.connect(self.apply_changes)
         self.settings_dialog = dialog
         dialog.open()
 

@@ -78,7 +78,15 @@ def test_window_shows_pages_and_status(qtbot, sqlite_db: Database, settings: QSe
     _add_contacts(sqlite_db, "Anna", "Bob")
     window = _window(qtbot, sqlite_db, settings)
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
-    assert titles == ["Leads", "Contacts", "Companies", "Deals", "Card entry", "Pipeline"]
+    assert titles == [
+        "Leads",
+        "Contacts",
+        "Companies",
+        "Deals",
+        "Card entry",
+        "Pipeline",
+        "Dashboard",
+    ]
     assert window.findChild(QLabel, "dbLabel").text() == sqlite_db.describe()
     window.show_page("contacts")
     _settle(qtbot, window)
