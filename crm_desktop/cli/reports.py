@@ -41,9 +41,10 @@ def add_report_command(sub: Any, db_help: str) -> None:
         "report",
         help="print a sales report: " + ", ".join(REPORT_KINDS),
         description=(
-            "Print a report of the default pipeline (or --pipeline), every amount in the "
-            f"database's default currency.\n\n{kinds}\n\nDates are YYYY-MM-DD (or YYYY-MM for "
-            "a whole month), UTC days, both ends included."
+            "Print a report of the default pipeline (or --pipeline), every amount in\n"
+            f"the database's default currency.\n\n{kinds}\n\nDates are YYYY-MM-DD (or YYYY-MM "
+            "for a whole month), UTC days,\nboth ends included; open deals count at their "
+            "expected close."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
