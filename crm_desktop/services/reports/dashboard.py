@@ -80,6 +80,8 @@ def dashboard_reports(
         users = user_names(session)
         sources = source_names(session)
         events = event_rows(session)
+        if session.connection().engine.url.database in (None, "", ":memory:"):
+            workers = 1  # each connection to an in-memory SQLite database is another database
     jobs: dict[str, Callable[[Session], Any]] = {
         # the slowest first, so two workers finish together
         "created": lambda s: created_facts(s, ctx, source=True, event=True),

@@ -99,3 +99,16 @@ def test_every_report_says_its_currency(db: Database) -> None:
     # in EUR: Alpha 1,000 USD has a rate only the other way round (EUR→USD 1.20 today)
     alpha = board.pipeline.stages[0]
     assert alpha.total.amount == (Decimal(1000) / Decimal("1.20")).quantize(Decimal("0.01"))
+
+
+def test_an_in_memory_database_is_read_on_one_connection() -> None:
+    from crm_desktop.models.database import open_database
+
+    memory = open_database("sqlite://")
+    try:
+        build_crm(memory)
+        board = dashboard_reports(memory.sessions, ReportFilters(today=TODAY), workers=2)
+        assert board.pipeline.deals == 6
+        assert board.funnel.steps[0].count == 6
+    finally:
+        memory.dispose()
