@@ -89,3 +89,20 @@ def test_follows_a_dark_palette_and_saves_png(qtbot, tmp_path: Path) -> None:  #
     assert chart.save_png(str(path))
     image = QImage(str(path))
     assert image.width() >= 600 and image.pixelColor(300, 200).name() != "#ffffff"
+
+
+def test_upright_bars_thin_their_labels_to_fit(qtbot) -> None:  # type: ignore[no-untyped-def]
+    chart = BarChart("Won per month")
+    qtbot.addWidget(chart)
+    months = [f"Month {n:02d} 2026" for n in range(24)]
+    chart.set_data(months, [BarSeries("Won", list(range(24)))])
+    chart.resize(500, 300)
+    chart.show()
+    qtbot.waitExposed(chart)
+    narrow = chart.label_step()
+    assert narrow > 1
+    labels = chart.plot.getAxis("bottom")._tickLevels[0]
+    assert [text for _, text in labels] == months[::narrow]
+    chart.resize(4000, 300)
+    qtbot.waitUntil(lambda: chart.label_step() == 1)
+    assert len(chart.plot.getAxis("bottom")._tickLevels[0]) == 24

@@ -15,13 +15,13 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QPalette
+from PySide6.QtGui import QColor, QCursor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 # Distinguishable on light and dark backgrounds.
 SERIES_COLORS = ("#3b82f6", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#64748b")
 BAR_SPAN = 0.8  # share of a category's slot the bars of all series take
-MAX_LABELS = 12  # category labels under upright bars before every n-th is left out
+LABEL_GAP = 16  # pixels between two category labels under upright bars
 
 
 def short_number(value: float) -> str:
@@ -143,10 +143,7 @@ class BarChart(QWidget):
         )
         self.legend_label.setVisible(len(self._series) > 1)
         # Upright bars share the width: label every n-th when they would run together.
-        step = 1 if self.horizontal else max(1, math.ceil(len(self._categories) / MAX_LABELS))
-        ticks = [[(i, label) for i, label in enumerate(self._categories) if i % step == 0]]
-        axis = self.plot.getAxis("left" if self.horizontal else "bottom")
-        axis.setTicks(ticks)
+        self._update_ticks()
         self.plot.autoRange()
 
     def plotted(self) -> list[tuple[str, str, float]]:
@@ -206,6 +203,24 @@ class BarChart(QWidget):
             self.bar_clicked.emit(*hit)
 
     # ---- palette -----------------------------------------------------------------------
+
+    def label_step(self) -> int:
+        """Upright bars label every n-th category when the labels would run together."""
+        if self.horizontal or not self._categories:
+            return 1
+        longest = max(self.fontMetrics().horizontalAdvance(c) for c in self._categories)
+        room = max(1, self.plot.width() - 60)  # less the value axis
+        fits = max(1, room // (longest + LABEL_GAP))
+        return max(1, math.ceil(len(self._categories) / int(fits)))
+
+    def _update_ticks(self) -> None:
+        step = self.label_step()
+        ticks = [[(i, label) for i, label in enumerate(self._categories) if i % step == 0]]
+        self.plot.getAxis("left" if self.horizontal else "bottom").setTicks(ticks)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_ticks()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
