@@ -115,7 +115,7 @@ def test_pipeline_chart_plots_converted_weighted_values(
     _seed(db)
     page = _page(qtbot, db, tmp_path)
     plotted = {
-        (category.split(" (")[0], series): value
+        (category.splitlines()[0], series): value
         for category, series, value in page.cards["pipeline"].chart.plotted()
     }
     assert plotted[("Proposal", "Total")] == pytest.approx(6100.0)
@@ -146,7 +146,7 @@ def test_amounts_without_a_rate_are_named_not_counted(
     page = _page(qtbot, sqlite_db, tmp_path)
     card = page.cards["pipeline"]
     assert "Total 300,000.00 JPY; Weighted 150,000.00 JPY" in card.note_label.text()
-    assert dict(((c.split(" (")[0], s), v) for c, s, v in card.chart.plotted())[
+    assert dict(((c.splitlines()[0], s), v) for c, s, v in card.chart.plotted())[
         ("Proposal", "Total")
     ] == pytest.approx(6100.0)
 

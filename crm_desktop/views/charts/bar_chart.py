@@ -208,7 +208,10 @@ class BarChart(QWidget):
         """Upright bars label every n-th category when the labels would run together."""
         if self.horizontal or not self._categories:
             return 1
-        longest = max(self.fontMetrics().horizontalAdvance(c) for c in self._categories)
+        metrics = self.fontMetrics()
+        longest = max(
+            metrics.horizontalAdvance(line) for c in self._categories for line in c.splitlines()
+        )
         room = max(1, self.plot.width() - 60)  # less the value axis
         fits = max(1, room // (longest + LABEL_GAP))
         return max(1, math.ceil(len(self._categories) / int(fits)))
@@ -216,7 +219,12 @@ class BarChart(QWidget):
     def _update_ticks(self) -> None:
         step = self.label_step()
         ticks = [[(i, label) for i, label in enumerate(self._categories) if i % step == 0]]
-        self.plot.getAxis("left" if self.horizontal else "bottom").setTicks(ticks)
+        axis = self.plot.getAxis("left" if self.horizontal else "bottom")
+        axis.setTicks(ticks)
+        if not self.horizontal:
+            # Labels may have two lines ("Proposal" over "612 deals"): make room for them.
+            lines = max((c.count("\n") + 1 for c in self._categories), default=1)
+            axis.setHeight(self.fontMetrics().height() * lines + 16)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -75,7 +75,7 @@ def pipeline_chart(d: Dashboard) -> ChartData:
     keys = tuple(BarKey(s.key) for s in stages)
     return ChartData(
         "pipeline",
-        tuple(f"{s.stage} ({s.deals})" for s in stages),
+        tuple(f"{s.stage}\n{s.deals:,} deals" for s in stages),
         (
             ChartSeries("Total", tuple(_amount(s.total) for s in stages), keys),
             ChartSeries("Weighted", tuple(_amount(s.weighted) for s in stages), keys),
