@@ -273,7 +273,8 @@ def test_lost_asks_a_reason_and_stores_it(
     assert "Price too high" in prompts.asked[0][1]  # the lost_reasons setting
     assert "Beta" in _titles(page)["Qualification"] and not page.is_busy()
     with qtbot.waitSignal(page.move_finished):
-        page.lost_zone.drop([sales.deals["Beta"]])  # what a drop on the Lost zone does
+        # What a drop on the Lost zone does.
+        page.lost_zone.drop([(sales.deals["Beta"], sales.stages["Qualification"])])
     deal = _deal(sqlite_db, sales.deals["Beta"])
     assert (deal.stage_id, deal.lost_reason) == (sales.stages["Lost"], "Went with a competitor")
     assert deal.closed_at is not None
@@ -366,9 +367,10 @@ def test_card_model_passes_the_model_tester(
     model.set_cards(column.cards)
     qtmodeltester.check(model)
     assert isinstance(model.index(0).data(CARD_ROLE), BoardCard)
-    card = model.take(column.cards[0].id)
-    assert card is not None and model.rowCount() == 1
-    model.put(card)
+    card = column.cards[0]
+    assert model.take(card) == 0 and model.rowCount() == 1
+    assert model.find(card) is None and model.row_of(card.id) is None
+    assert model.put(card) == 0 and model.find(card) == 0
     qtmodeltester.check(model)
     assert [c.title for c in model.cards()] == ["Alpha", "Beta"]
 
