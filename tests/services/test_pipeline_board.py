@@ -88,7 +88,7 @@ def test_adjusting_totals_by_one_card_matches_summing_again(db: Database, sales:
     board = load_board(db.sessions, BoardFilter(), today=TODAY)
     qualification, proposal = _column(board, "Qualification"), _column(board, "Proposal")
     gamma = next(c for c in proposal.cards if c.title == "Gamma")
-    moved = gamma._replace(stage_id=qualification.stage.id)
+    moved = gamma._replace(stage=qualification.stage.id.int)
     assert adjust_totals(qualification.totals, moved, qualification.stage, 1) == column_totals(
         [*qualification.cards, moved], qualification.stage
     )

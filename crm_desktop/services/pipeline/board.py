@@ -55,6 +55,7 @@ __all__ = [
 ]
 
 ZERO = Decimal(0)
+FETCH_SLICE = 2000  # rows read at a time
 
 
 @dataclass(frozen=True)
@@ -98,12 +99,14 @@ class BoardCard(NamedTuple):
     """One open deal as its card shows it.
 
     A NamedTuple, not a frozen dataclass like the rest: a board can hold 100,000 cards,
-    and a tuple is built four times faster (immutable all the same; `_replace` copies).
+    and a tuple is built four times faster. The ids are kept as integers (`id` and
+    `stage_id` make UUIDs of them): a UUID is one more object per card for the cyclic
+    garbage collector to walk in each of its full sweeps, which freeze the program.
     """
 
-    id: uuid.UUID
+    deal: int  # the deal's UUID as an integer
     version: int
-    stage_id: uuid.UUID
+    stage: int  # its stage's UUID as an integer
     title: str
     company: str | None
     amount: Decimal | None
@@ -115,6 +118,14 @@ class BoardCard(NamedTuple):
     days_in_stage: int
     stale: bool  # in its stage longer than the stage allows
     large: bool  # amount at or above the large-deal setting
+
+    @property
+    def id(self) -> uuid.UUID:
+        return uuid.UUID(int=self.deal)
+
+    @property
+    def stage_id(self) -> uuid.UUID:
+        return uuid.UUID(int=self.stage)
 
 
 @dataclass(frozen=True)
@@ -292,7 +303,7 @@ CARD_ORDERS: dict[str, Callable[[BoardCard], Any]] = {
     "close": card_sort_key,
     "amount": lambda c: (-(c.amount or ZERO), c.amount is None, c.title.lower()),
     "age": lambda c: (-c.days_in_stage, c.title.lower()),
-    "title": lambda c: (c.title.lower(), c.id),
+    "title": lambda c: (c.title.lower(), c.deal),
 }
 
 
@@ -441,18 +452,24 @@ def load_board(
         stages = pipeline_stages(session, pipeline.id)
         open_stages = [s for s in stages if s.is_open]
         statement = board_statement(flt, [s.id for s in open_stages])
+        maker = _CardMaker(stages, day, threshold)
         with _without_cyclic_gc():
-            rows = session.connection().execute(statement).all()
-            return _build_board(rows, pipeline, stages, flt, day, threshold, order)
+            # In slices, each made into cards before the next is read: one fetch of 100,000
+            # rows is a single long call that keeps the interpreter lock from the GUI
+            # thread, and so is freeing them all at once.
+            for part in session.connection().execute(statement).partitions(FETCH_SLICE):
+                maker.add(part)
+            return maker.board(pipeline, flt, order)
 
 
 @contextlib.contextmanager
 def _without_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while 100,000 cards are made.
+    """Pause the cyclic garbage collector while a board's cards are made.
 
-    Cards hold no reference cycles; without the pause the collector walks every object
-    of the program several times during a big load (measured: a third of the time).
-    Reference counting still frees everything; a collector someone else paused stays so.
+    Its full sweeps walk every tracked object while holding the interpreter lock, so the
+    window freezes for each: without the pause a 100,000-card load set off three of them
+    (0.1 s each) and took a third longer. Cards hold no reference cycles, and reference
+    counting frees everything meanwhile; a collector someone else paused stays paused.
     """
     paused = gc.isenabled()
     if paused:
@@ -464,56 +481,62 @@ def _without_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _build_board(
-    rows: Sequence[Any],
-    pipeline: PipelineInfo,
-    stages: tuple[StageInfo, ...],
-    flt: BoardFilter,
-    day: dt.date,
-    threshold: Decimal | None,
-    order: str,
-) -> Board:
-    open_stages = [s for s in stages if s.is_open]
-    stage_of: dict[Any, StageInfo] = {}
-    for stage in open_stages:
-        stage_of[stage.id] = stage_of[stage.id.hex] = stage_of[str(stage.id)] = stage
-    by_stage: dict[uuid.UUID, list[BoardCard]] = {s.id: [] for s in open_stages}
-    initials: dict[str | None, str] = {}
-    days_since = _DaysSince(day)
-    for row in rows:
-        (raw_id, version, raw_stage, title, company, amount, currency) = row[:7]
-        (probability, expected, owner, entered) = row[7:]
-        if owner not in initials:
-            initials[owner] = owner_initials(owner)
-        stage = stage_of[raw_stage]
-        days = days_since(entered)
-        limit = stage.stale_days
-        by_stage[stage.id].append(
-            BoardCard(
-                raw_id if isinstance(raw_id, uuid.UUID) else uuid.UUID(raw_id),
-                version,
-                stage.id,
-                title,
-                company,
-                amount,
-                currency,
-                probability,
-                expected,
-                owner,
-                initials[owner],
-                days,
-                limit is not None and days > limit,
-                # A plain comparison of numbers, as the large-deal alerts make it: the
-                # amount in the deal's own currency against the setting, no exchange rate.
-                threshold is not None and amount is not None and amount >= threshold,
+class _CardMaker:
+    """Rows of the board query made into cards, by stage."""
+
+    def __init__(
+        self, stages: tuple[StageInfo, ...], day: dt.date, threshold: Decimal | None
+    ) -> None:
+        self.stages = stages
+        self.day = day
+        self.threshold = threshold
+        self.open = [s for s in stages if s.is_open]
+        self.stage_of: dict[Any, StageInfo] = {}
+        for stage in self.open:
+            for key in (stage.id, stage.id.hex, str(stage.id)):
+                self.stage_of[key] = stage
+        self.cards: dict[uuid.UUID, list[BoardCard]] = {s.id: [] for s in self.open}
+        self.initials: dict[str | None, str] = {}
+        self.days_since = _DaysSince(day)
+
+    def add(self, rows: Sequence[Any]) -> None:
+        threshold, initials, days_since = self.threshold, self.initials, self.days_since
+        for row in rows:
+            (raw_id, version, raw_stage, title, company, amount, currency) = row[:7]
+            (probability, expected, owner, entered) = row[7:]
+            if owner not in initials:
+                initials[owner] = owner_initials(owner)
+            stage = self.stage_of[raw_stage]
+            days = days_since(entered)
+            limit = stage.stale_days
+            self.cards[stage.id].append(
+                BoardCard(
+                    raw_id.int if isinstance(raw_id, uuid.UUID) else int(raw_id, 16),
+                    version,
+                    stage.id.int,
+                    title,
+                    company,
+                    amount,
+                    currency,
+                    probability,
+                    expected,
+                    owner,
+                    initials[owner],
+                    days,
+                    limit is not None and days > limit,
+                    # A plain comparison of numbers, as the large-deal alerts make it: the
+                    # amount in the deal's own currency against the setting, no conversion.
+                    threshold is not None and amount is not None and amount >= threshold,
+                )
             )
-        )
-    columns = []
-    for stage in open_stages:
-        cards = by_stage[stage.id]
-        cards.sort(key=CARD_ORDERS.get(order, card_sort_key))
-        columns.append(BoardColumn(stage, tuple(cards), column_totals(cards, stage)))
-    return Board(pipeline, stages, tuple(columns), flt, day, threshold, order)
+
+    def board(self, pipeline: PipelineInfo, flt: BoardFilter, order: str) -> Board:
+        columns = []
+        for stage in self.open:
+            cards = self.cards[stage.id]
+            cards.sort(key=CARD_ORDERS.get(order, card_sort_key))
+            columns.append(BoardColumn(stage, tuple(cards), column_totals(cards, stage)))
+        return Board(pipeline, self.stages, tuple(columns), flt, self.day, self.threshold, order)
 
 
 def board_options(sessions: sessionmaker[Session]) -> BoardOptions:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 import uuid
 from typing import Any
 
@@ -63,11 +64,27 @@ from crm_desktop.views.pipeline.zones import DropZone
 from crm_desktop.views.worker import run_in_background
 
 ORDERS = ("close", "amount", "age", "title")
+RELEASE_SLICE = 2000
 ANY_DATE = QDate(2000, 1, 1)
 
 
 def _tr(text: str, n: int = -1) -> str:
     return QCoreApplication.translate("PipelineBoard", text, None, n)
+
+
+def _release(garbage: list[Any]) -> None:
+    """Free a replaced board in a worker, a slice at a time.
+
+    Freeing 100,000 cards takes about a tenth of a second; done in the GUI thread it would
+    freeze the window for that long. The Board goes first (its tuples only point at cards
+    the lists still hold), then the lists shrink in slices that let the GUI thread run.
+    """
+    lists = [item for item in garbage if isinstance(item, list)]
+    garbage.clear()
+    for cards in lists:
+        while cards:
+            del cards[-RELEASE_SLICE:]
+            time.sleep(0)
 
 
 class PipelineBoardPage(QWidget):
@@ -351,23 +368,26 @@ class PipelineBoardPage(QWidget):
     def _show_board(self, board: Board) -> None:
         selected = self.current_card()
         scrolls = {c.stage.id: c.view.verticalScrollBar().value() for c in self.columns}
+        garbage: list[Any] = [self.board]  # the board replaced, freed off the GUI thread
         if [c.stage.id for c in self.columns] != [col.stage.id for col in board.columns]:
+            garbage += [column.model.set_cards([]) for column in self.columns]
             self._rebuild_columns(board)
         for column, data in zip(self.columns, board.columns, strict=True):
             column.delegate.today = board.today
-            column.model.set_cards(data.cards, data.stage, board.order)
+            garbage.append(column.model.set_cards(data.cards, data.stage, board.order))
             column.refresh_header(data.totals)
         for column in self.columns:
             if column.stage.id in scrolls:
                 column.view.verticalScrollBar().setValue(scrolls[column.stage.id])
         self.board = board
+        run_in_background(_release, garbage=garbage)
         self._pipeline_id = board.pipeline.id
         self._select_pipeline_in_combo(board.pipeline.id)
         hint = _tr("Drop a deal here, or select it and press %1")
         self.won_zone.set_stage(board.won_stage, hint.replace("%1", "W"))
         self.lost_zone.set_stage(board.lost_stage, hint.replace("%1", "L"))
         if selected is not None:
-            self.select_deal(selected.id)
+            self._select_card(selected)
         self._update_summary()
         self._update_actions()
         self.board_shown.emit(board)
@@ -488,7 +508,7 @@ class PipelineBoardPage(QWidget):
             column.model.set_order(order)
         current = self.current_card()
         if current is not None:
-            self.select_deal(current.id)
+            self._select_card(current)
 
     # ---- other pages' changes ----------------------------------------------------------------
 
@@ -529,15 +549,27 @@ class PipelineBoardPage(QWidget):
             return False
         row = column.model.row_of(deal_id)
         assert row is not None
+        self._select_row(column, row, focus=True)
+        return True
+
+    def _select_card(self, card: BoardCard) -> None:
+        """Select this card again after a reload: a binary search in its stage's column."""
+        column = self._column_of_stage(card.stage_id)
+        row = column.model.find(card) if column is not None else None
+        if column is not None and row is not None:
+            self._select_row(column, row, focus=column.view.hasFocus())
+        else:
+            self.select_deal(card.id)  # it moved elsewhere meanwhile: look everywhere
+
+    def _select_row(self, column: StageColumn, row: int, *, focus: bool) -> None:
         index = column.model.index(row)
         self._activate(column)
         column.view.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
         )
         column.view.scrollTo(index)
-        if self.isVisible() and self.window().isActiveWindow():
+        if focus and self.isVisible() and self.window().isActiveWindow():
             column.view.setFocus()
-        return True
 
     def _activate(self, column: StageColumn) -> None:
         """One selected card on the whole board: the others' selections are cleared."""
@@ -628,7 +660,7 @@ class PipelineBoardPage(QWidget):
             return
         index = self.columns.index(column) + step
         if 0 <= index < len(self.columns):
-            self.move_deal(card.id, self.columns[index].stage.id)
+            self.move_card(card, self.columns[index].stage.id)
 
     def close_current(self, won: bool) -> None:
         """W / L: the selected deal to Won, or to Lost (asking why)."""
@@ -636,36 +668,51 @@ class PipelineBoardPage(QWidget):
         board = self.board
         stage = None if board is None else board.won_stage if won else board.lost_stage
         if card is not None and stage is not None:
-            self.move_deal(card.id, stage.id)
+            self.move_card(card, stage.id)
 
     def _move_current_to(self, stage_id: uuid.UUID) -> None:
         card = self.current_card()
         if card is not None:
-            self.move_deal(card.id, stage_id)
+            self.move_card(card, stage_id)
 
-    def _on_deals_dropped(self, deal_ids: list[uuid.UUID], stage_id: uuid.UUID) -> None:
-        for deal_id in deal_ids:
-            self.move_deal(deal_id, stage_id)
+    def _on_deals_dropped(
+        self, deals: list[tuple[uuid.UUID, uuid.UUID]], stage_id: uuid.UUID
+    ) -> None:
+        for deal_id, from_stage in deals:
+            self.move_deal(deal_id, stage_id, from_stage)
 
     def stage(self, stage_id: uuid.UUID) -> StageInfo | None:
         board = self.board
         return next((s for s in board.stages if s.id == stage_id), None) if board else None
 
-    def move_deal(self, deal_id: uuid.UUID, stage_id: uuid.UUID) -> bool:
-        """Move a card now and save the move in the background; False if nothing moved."""
-        source = self.column_of(deal_id)
+    def move_deal(
+        self, deal_id: uuid.UUID, stage_id: uuid.UUID, from_stage: uuid.UUID | None = None
+    ) -> bool:
+        """Move a deal's card now and save the move in the background; False if it did not.
+
+        `from_stage` (where a drag came from) saves looking through every column.
+        """
+        source = self._column_of_stage(from_stage)
+        if source is None or source.model.row_of(deal_id) is None:
+            source = self.column_of(deal_id)
+        if source is None:
+            return False
+        card = source.model.card_at(source.model.row_of(deal_id) or 0)
+        return card is not None and self.move_card(card, stage_id)
+
+    def move_card(self, card: BoardCard, stage_id: uuid.UUID) -> bool:
+        source = self._column_of_stage(card.stage_id)
         stage = self.stage(stage_id)
         if source is None or stage is None or source.stage.id == stage_id:
             return False
-        card = source.model.card_at(source.model.row_of(deal_id) or 0)
-        assert card is not None
         reason = None
         if stage.is_lost:
             reasons = self._options.lost_reasons if self._options else ()
             reason = self.prompts.ask_lost_reason(self, card.title, reasons)
             if reason is None or not reason.strip():
                 return False
-        self._show_move(source, card, stage)
+        if not self._show_move(source, card, stage):
+            return False
         self._generation += 1  # a load under way predates this move
         if self._loading:
             self._loading = False
@@ -678,40 +725,41 @@ class PipelineBoardPage(QWidget):
             on_done=self._on_move_saved,
             on_error=lambda message, _tb: self._on_move_failed(card.title, message),
             sessions=self._sessions,
-            deal_id=deal_id,
+            deal_id=card.id,
             stage_id=stage_id,
             lost_reason=reason,
         )
         return True
 
-    def _show_move(self, source: StageColumn, card: BoardCard, stage: StageInfo) -> None:
+    def _column_of_stage(self, stage_id: uuid.UUID | None) -> StageColumn | None:
+        return next((c for c in self.columns if c.stage.id == stage_id), None)
+
+    def _show_move(self, source: StageColumn, card: BoardCard, stage: StageInfo) -> bool:
         """The optimistic part: the card leaves its column and joins the target's.
 
-        The two headers are adjusted by this one card, never summed again: with tens of
-        thousands of cards a move still costs the GUI thread almost nothing.
+        Rows are found by binary search and the two headers adjusted by this one card:
+        with tens of thousands of cards a move still costs the GUI thread almost nothing.
         """
-        row = source.model.row_of(card.id) or 0
         had_focus = source.view.hasFocus()
-        source.model.take(card.id)
+        row = source.model.take(card)
+        if row is None:
+            return False
         source.refresh_header(adjust_totals(source.header.totals, card, source.stage, -1))
-        target = next((c for c in self.columns if c.stage.id == stage.id), None)
+        target = self._column_of_stage(stage.id)
         if target is not None:
-            moved = card._replace(stage_id=stage.id, days_in_stage=0, stale=False)
-            target.model.put(moved)
+            moved = card._replace(stage=stage.id.int, days_in_stage=0, stale=False)
+            new_row = target.model.put(moved)
             target.refresh_header(adjust_totals(target.header.totals, moved, target.stage, 1))
-            self.select_deal(card.id)
-            if had_focus:
-                target.view.setFocus()
-        else:
+            self._select_row(target, new_row, focus=had_focus)
+        elif source.model.rowCount():
             # Won or Lost: the card leaves the board; the next one in its column is selected.
-            left = source.model.card_at(min(row, source.model.rowCount() - 1))
-            if left is not None:
-                self.select_deal(left.id)
-            else:
-                self._update_actions()
+            self._select_row(source, min(row, source.model.rowCount() - 1), focus=had_focus)
+        else:
+            self._update_actions()
         self._update_summary()
         verb = _tr("Moving “%1” to %2…")
         self.message_posted.emit(verb.replace("%1", card.title).replace("%2", stage.name))
+        return True
 
     def _on_move_saved(self, result: MoveResult) -> None:
         self._moves_pending -= 1

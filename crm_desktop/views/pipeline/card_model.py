@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import uuid
 from collections.abc import Callable, Sequence
@@ -19,7 +20,13 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from crm_desktop.services.pipeline.board import BoardCard, StageInfo, sort_cards
+from crm_desktop.services.pipeline.board import (
+    CARD_ORDERS,
+    BoardCard,
+    StageInfo,
+    card_sort_key,
+    sort_cards,
+)
 from crm_desktop.views.pipeline.format import money
 
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1  # the BoardCard
@@ -55,28 +62,33 @@ def decode_deals(mime: QMimeData | None) -> list[tuple[uuid.UUID, uuid.UUID]]:
 class StageCardModel(QAbstractListModel):
     """The cards of one stage, in the board's order; a drop asks the board to move deals."""
 
-    deals_dropped = Signal(object, object)  # list[uuid.UUID] of deals, the stage's uuid.UUID
+    deals_dropped = Signal(object, object)  # [(deal id, its stage id)], the target stage id
 
     def __init__(self, stage: StageInfo, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.stage = stage
         self.order = "close"
         self._cards: list[BoardCard] = []
-        self._rows: dict[uuid.UUID, int] = {}
+        self._rows: dict[int, int] | None = {}
         self.tooltip_hint: Callable[[], str] = lambda: ""
 
     # ---- contents ----------------------------------------------------------------------
 
     def set_cards(
         self, cards: Sequence[BoardCard], stage: StageInfo | None = None, order: str | None = None
-    ) -> None:
-        """Show these cards; `order` says how they are sorted already (the service sorts)."""
+    ) -> list[BoardCard]:
+        """Show these cards; `order` says how they are sorted already (the service sorts).
+
+        Returns the list of cards shown before, for the caller to free off the GUI thread.
+        """
         self.beginResetModel()
         if stage is not None:
             self.stage = stage
+        previous = self._cards
         self._cards = list(cards) if order == self.order else sort_cards(cards, self.order)
         self._reindex()
         self.endResetModel()
+        return previous
 
     def set_order(self, order: str) -> None:
         """Re-sort the column ("close", "amount", "age", "title"); selection stays put."""
@@ -89,7 +101,7 @@ class StageCardModel(QAbstractListModel):
         self._reindex()
         sources = self.persistentIndexList()
         targets = [
-            self.index(self._rows[before[i.row()].id])
+            self.index(self.row_of(before[i.row()].id) or 0)
             if 0 <= i.row() < len(before)
             else QModelIndex()
             for i in sources
@@ -104,23 +116,41 @@ class StageCardModel(QAbstractListModel):
         return self._cards[row] if 0 <= row < len(self._cards) else None
 
     def row_of(self, deal_id: uuid.UUID) -> int | None:
-        return self._rows.get(deal_id)
+        if self._rows is None:
+            # Built on demand, keyed by the id's integer (hashed in C, where a UUID's hash
+            # is Python code): 40,000 cards take a few milliseconds.
+            self._rows = {card.deal: row for row, card in enumerate(self._cards)}
+        return self._rows.get(deal_id.int)
 
-    def take(self, deal_id: uuid.UUID) -> BoardCard | None:
-        """Remove a card (it moved elsewhere) and return it."""
-        row = self._rows.get(deal_id)
+    def find(self, card: BoardCard) -> int | None:
+        """The row of this card, found by its place in the column's order (a binary search).
+
+        Falls back on the id index when the card's sort fields changed since it was shown.
+        """
+        key: Callable[[BoardCard], Any] = CARD_ORDERS.get(self.order, card_sort_key)
+        wanted = key(card)
+        row = bisect.bisect_left(self._cards, wanted, key=key)
+        while row < len(self._cards) and key(self._cards[row]) == wanted:
+            if self._cards[row].deal == card.deal:
+                return row
+            row += 1
+        return self.row_of(card.id)
+
+    def take(self, card: BoardCard) -> int | None:
+        """Remove a card (it moved elsewhere); the row it had."""
+        row = self.find(card)
         if row is None:
             return None
         self.beginRemoveRows(QModelIndex(), row, row)
-        card = self._cards.pop(row)
+        del self._cards[row]
         self._reindex()
         self.endRemoveRows()
-        return card
+        return row
 
     def put(self, card: BoardCard) -> int:
         """Insert a card where the column's order puts it; its row."""
-        ordered = sort_cards([*self._cards, card], self.order)
-        row = next(i for i, c in enumerate(ordered) if c.id == card.id)
+        key: Callable[[BoardCard], Any] = CARD_ORDERS.get(self.order, card_sort_key)
+        row = bisect.bisect_right(self._cards, key(card), key=key)
         self.beginInsertRows(QModelIndex(), row, row)
         self._cards.insert(row, card)
         self._reindex()
@@ -128,7 +158,7 @@ class StageCardModel(QAbstractListModel):
         return row
 
     def _reindex(self) -> None:
-        self._rows = {card.id: row for row, card in enumerate(self._cards)}
+        self._rows = None  # rows moved: row_of builds the index again when asked
 
     # ---- the model interface -----------------------------------------------------------
 
@@ -228,7 +258,7 @@ class StageCardModel(QAbstractListModel):
         """
         if action == Qt.DropAction.IgnoreAction:
             return True
-        moving = [deal for deal, stage in decode_deals(data) if stage != self.stage.id]
+        moving = [(deal, stage) for deal, stage in decode_deals(data) if stage != self.stage.id]
         if not moving:
             return False
         self.deals_dropped.emit(moving, self.stage.id)

@@ -28,6 +28,7 @@ from crm_desktop.views.pipeline.format import totals_text
 
 COLUMN_WIDTH = 250
 COLUMN_MAX_WIDTH = 380
+LAYOUT_BATCH = 500
 
 
 def _tr(text: str, n: int = -1) -> str:
@@ -177,6 +178,10 @@ class StageColumn(QFrame):
         self.view.setItemDelegate(self.delegate)
         view = self.view
         view.setUniformItemSizes(True)  # 5,000 cards: the view never measures them one by one
+        # Laying out a column asks the model about every row: done in slices between events,
+        # so 40,000 cards never hold the window for more than a few milliseconds.
+        view.setLayoutMode(QListView.LayoutMode.Batched)
+        view.setBatchSize(LAYOUT_BATCH)
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         view.verticalScrollBar().setSingleStep(24)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -31,7 +31,7 @@ def _tr(text: str) -> str:
 class DropZone(QFrame):
     """Won or Lost at the foot of the board: drop a card here to close the deal."""
 
-    deals_dropped = Signal(object, object)  # list[uuid.UUID] of deals, the stage's uuid.UUID
+    deals_dropped = Signal(object, object)  # [(deal id, its stage id)], the target stage id
 
     def __init__(self, kind: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,7 +76,7 @@ class DropZone(QFrame):
     def dropEvent(self, event: QDropEvent) -> None:
         self._hovering = False
         self.update()
-        deals = [deal for deal, _stage in decode_deals(event.mimeData())]
+        deals = decode_deals(event.mimeData())
         if self.stage is None or not deals:
             event.ignore()
             return
@@ -84,8 +84,8 @@ class DropZone(QFrame):
         event.accept()
         self.deals_dropped.emit(deals, self.stage.id)
 
-    def drop(self, deals: list[uuid.UUID]) -> None:
-        """What a drop does, for the keyboard and for tests."""
+    def drop(self, deals: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
+        """What a drop does: (deal id, its stage id) pairs (for tests and scripts)."""
         if self.stage is not None and deals:
             self.deals_dropped.emit(deals, self.stage.id)
 
