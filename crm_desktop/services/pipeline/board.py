@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, String, exists, func, or_, select, type_coerce
+from sqlalchemy import Select, String, cast, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import (
@@ -353,15 +353,15 @@ def pipeline_stages(session: Session, pipeline_id: uuid.UUID) -> tuple[StageInfo
 def board_statement(flt: BoardFilter, stage_ids: Sequence[uuid.UUID]) -> Select[Any]:
     """The board's one query: open deals in these stages with their company and owner names.
 
-    The ids and the time the deal entered its stage come back as the driver reads them
-    (text on SQLite; uuid and datetime on PostgreSQL) and are converted in `load_board`:
-    at 100,000 cards the per-value type processing cost more than the query itself.
+    The ids come back as text and the time the deal entered its stage as the driver reads
+    it (text on SQLite, a datetime on PostgreSQL); `load_board` converts them: at 100,000
+    cards the per-value type processing cost more than the query itself.
     Public so the benchmark can EXPLAIN it.
     """
     columns: tuple[Any, ...] = (
-        type_coerce(Deal.id, String),
+        cast(Deal.id, String),  # text on both: PostgreSQL's driver makes no UUID objects
         Deal.version,
-        type_coerce(Deal.stage_id, String),
+        cast(Deal.stage_id, String),
         Deal.title,
         Company.name,
         Deal.amount,
@@ -511,7 +511,7 @@ class _CardMaker:
             limit = stage.stale_days
             self.cards[stage.id].append(
                 BoardCard(
-                    raw_id.int if isinstance(raw_id, uuid.UUID) else int(raw_id, 16),
+                    int(raw_id.replace("-", ""), 16),
                     version,
                     stage.id.int,
                     title,
