@@ -81,6 +81,8 @@ def _board(qtbot, db: Database, settings: QSettings, prompts=None) -> PipelineBo
     page.resize(1300, 700)
     page.show()
     qtbot.waitExposed(page)
+    page.activateWindow()  # shortcuts work in the active window only
+    qtbot.waitActive(page)
     _settle(qtbot, page)
     return page
 
@@ -459,3 +461,48 @@ def test_new_pipeline_from_the_board(
     qtbot.waitUntil(lambda: page.board is not None and page.board.pipeline.name == "Sales")
     _settle(qtbot, page)
     assert page.board.card_count == 4
+
+
+def test_a_real_mouse_drag_under_x11(
+    qtbot, sqlite_db: Database, sales: Sales, settings: QSettings
+) -> None:
+    """The whole drag with a real pointer: runs under Xvfb with xdotool, e.g.
+
+    QT_QPA_PLATFORM=xcb xvfb-run -a pytest tests/views/test_board_page.py -k x11
+    """
+    import shutil
+    import subprocess
+    import threading
+    import time
+
+    if QApplication.platformName() != "xcb" or shutil.which("xdotool") is None:
+        pytest.skip("needs an X server (xvfb-run) and xdotool; offscreen has no drag loop")
+    page = _board(qtbot, sqlite_db, settings)
+    page.move(0, 0)
+    page.activateWindow()
+    qtbot.wait(300)
+    source, target = page.view_of("Qualification"), page.view_of("Negotiation")
+    start = source.viewport().mapToGlobal(source.visualRect(source.model().index(0, 0)).center())
+    end = target.viewport().mapToGlobal(QPoint(60, 60))
+
+    def drag() -> None:
+        def xdotool(*args: object) -> None:
+            subprocess.run(["xdotool", *map(str, args)], check=True)
+
+        xdotool("mousemove", start.x(), start.y())
+        time.sleep(0.2)
+        xdotool("mousedown", 1)
+        for step in range(1, 11):
+            x = start.x() + (end.x() - start.x()) * step // 10
+            y = start.y() + (end.y() - start.y()) * step // 10
+            xdotool("mousemove", x, y)
+            time.sleep(0.05)
+        time.sleep(0.2)
+        xdotool("mouseup", 1)
+
+    mouse = threading.Thread(target=drag)
+    mouse.start()  # QDrag.exec runs its own event loop meanwhile; the pointer drives it
+    qtbot.waitUntil(lambda: "Alpha" in _titles(page)["Negotiation"], timeout=10000)
+    mouse.join()
+    _settle(qtbot, page)
+    assert _history(sqlite_db, sales.deals["Alpha"]) == [("Qualification", "Negotiation", None)]

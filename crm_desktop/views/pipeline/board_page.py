@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPushButton,
     QScrollArea,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -170,14 +170,11 @@ class PipelineBoardPage(QWidget):
         self._filter_timer.setInterval(self.FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self.apply_filters)
         self.text_filter.textChanged.connect(lambda _t: self._filter_timer.start())
-        self.pipeline_button = QToolButton()
+        self.pipeline_button = QPushButton(_tr("Stages"))
         self.pipeline_button.setObjectName("pipelineMenuButton")
-        self.pipeline_button.setText(_tr("Pipeline"))
-        self.pipeline_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.move_button = QToolButton()
+        self.pipeline_button.setToolTip(_tr("Edit the stages, or make another pipeline"))
+        self.move_button = QPushButton(_tr("Move"))
         self.move_button.setObjectName("moveMenuButton")
-        self.move_button.setText(_tr("Move"))
-        self.move_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.move_button.setToolTip(_tr("Move the selected deal (the shortcuts are listed here)"))
         bar = QHBoxLayout()
         bar.setSpacing(6)

@@ -102,7 +102,12 @@ class DealCardDelegate(QStyledItemDelegate):
         if hovered and not selected:
             fill = blend(base, highlight, 0.05)
         painter.fillPath(path, fill)
-        if card.stale:
+        if selected:
+            painter.setPen(QPen(highlight, 2.0 if focused else 1.5))
+        else:
+            painter.setPen(QPen(blend(base, text, 0.18), 1.0))
+        painter.drawPath(path)
+        if card.stale:  # over the border, so a selected card shows it too
             painter.save()
             painter.setClipPath(path)
             painter.fillRect(
@@ -110,11 +115,6 @@ class DealCardDelegate(QStyledItemDelegate):
                 signal_color("stale", palette),
             )
             painter.restore()
-        if selected:
-            painter.setPen(QPen(highlight, 2.0 if focused else 1.5))
-        else:
-            painter.setPen(QPen(blend(base, text, 0.18), 1.0))
-        painter.drawPath(path)
 
         font = QFont(option.font)
         metrics = QFontMetrics(font)
