@@ -146,7 +146,7 @@ def test_board_shows_columns_cards_and_totals(
     assert "EUR 200,000" in page.columns[2].header.toolTip()
     assert page.won_zone.stage is not None and page.won_zone.stage.name == "Won"
     assert page.lost_zone.stage is not None and page.lost_zone.stage.name == "Lost"
-    assert page.summary_label.text() == "4 open deal(s)"
+    assert page.summary_label.text() == "4 open deals · 2 stale"
     gamma = page.columns[2].model.cards()[0]
     assert gamma.large and gamma.stale and gamma.days_in_stage == 10
     # A card's tooltip carries the details and the keyboard hints.
@@ -321,7 +321,7 @@ def test_filters_reload_the_board(
         "Proposal": ["Gamma"],
         "Negotiation": [],
     }
-    assert page.summary_label.text() == "2 open deal(s) · filtered"
+    assert page.summary_label.text() == "2 open deals · 1 stale · filtered"
     page.owner_filter.setCurrentIndex(0)
     page.text_filter.setText("delta")
     qtbot.waitUntil(lambda: page.board is not None and page.board.filter.text == "delta")

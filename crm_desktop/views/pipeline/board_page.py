@@ -143,12 +143,16 @@ class PipelineBoardPage(QWidget):
         self.pipeline_combo = QComboBox()
         self.pipeline_combo.setObjectName("pipelineCombo")
         self.pipeline_combo.setToolTip(_tr("The pipeline on the board"))
-        self.pipeline_combo.setMinimumContentsLength(12)
+        self.pipeline_combo.setMinimumContentsLength(6)
+        self.pipeline_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.pipeline_combo.currentIndexChanged.connect(self._on_pipeline_combo_changed)
         self.text_filter = QLineEdit()
         self.text_filter.setObjectName("boardTextFilter")
         self.text_filter.setClearButtonEnabled(True)
         self.text_filter.setPlaceholderText(_tr("Deal or company…"))
+        self.text_filter.setMinimumWidth(110)
         self.owner_filter = self._combo("boardOwnerFilter", _tr("All owners"))
         self.source_filter = self._combo("boardSourceFilter", _tr("All sources"))
         self.event_filter = self._combo("boardEventFilter", _tr("All events"))
@@ -158,6 +162,10 @@ class PipelineBoardPage(QWidget):
         self.order_combo = QComboBox()
         self.order_combo.setObjectName("orderCombo")
         self.order_combo.setToolTip(_tr("Order of the cards in each column"))
+        self.order_combo.setMinimumContentsLength(6)
+        self.order_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         for key, label in zip(
             ORDERS,
             (_tr("Close date"), _tr("Largest first"), _tr("Longest in stage"), _tr("Title")),
@@ -170,17 +178,14 @@ class PipelineBoardPage(QWidget):
         self._filter_timer.setInterval(self.FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self.apply_filters)
         self.text_filter.textChanged.connect(lambda _t: self._filter_timer.start())
-        self.pipeline_button = QPushButton(_tr("Stages"))
-        self.pipeline_button.setObjectName("pipelineMenuButton")
-        self.pipeline_button.setToolTip(_tr("Edit the stages, or make another pipeline"))
-        self.move_button = QPushButton(_tr("Move"))
-        self.move_button.setObjectName("moveMenuButton")
-        self.move_button.setToolTip(_tr("Move the selected deal (the shortcuts are listed here)"))
+        self.board_button = QPushButton(_tr("Board"))
+        self.board_button.setObjectName("boardMenuButton")
+        self.board_button.setToolTip(
+            _tr("Move the selected deal (with its shortcuts), edit the stages, add a pipeline")
+        )
         bar = QHBoxLayout()
         bar.setSpacing(6)
-        bar.addWidget(self.pipeline_combo, 2)
-        bar.addWidget(self.pipeline_button)
-        bar.addSpacing(8)
+        bar.addWidget(self.pipeline_combo, 1)
         bar.addWidget(self.text_filter, 2)
         for combo in (self.owner_filter, self.source_filter, self.event_filter, self.tag_filter):
             bar.addWidget(combo, 1)
@@ -188,16 +193,15 @@ class PipelineBoardPage(QWidget):
         bar.addWidget(self.close_from)
         bar.addWidget(QLabel("–"))
         bar.addWidget(self.close_to)
-        bar.addSpacing(8)
         bar.addWidget(self.order_combo)
-        bar.addWidget(self.move_button)
+        bar.addWidget(self.board_button)
         self._filter_bar = bar
 
     def _combo(self, name: str, everything: str) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(name)
         combo.addItem(everything, None)
-        combo.setMinimumContentsLength(8)
+        combo.setMinimumContentsLength(4)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.currentIndexChanged.connect(lambda _i: self._filter_timer.start())
         return combo
@@ -273,7 +277,8 @@ class PipelineBoardPage(QWidget):
         enter.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         enter.triggered.connect(self.open_current)
         self.board_area.addAction(enter)
-        menu = QMenu(self.move_button)
+        menu = QMenu(self.board_button)
+        menu.setObjectName("boardMenu")
         for act in (
             self.open_action,
             self.next_action,
@@ -282,13 +287,11 @@ class PipelineBoardPage(QWidget):
             self.lost_action,
         ):
             menu.addAction(act)
-        self.move_button.setMenu(menu)
-        pipeline_menu = QMenu(self.pipeline_button)
-        self.edit_stages_action = pipeline_menu.addAction(_tr("Edit stages…"), self.edit_stages)
-        self.new_pipeline_action = pipeline_menu.addAction(_tr("New pipeline…"), self.new_pipeline)
-        pipeline_menu.addSeparator()
-        pipeline_menu.addAction(_tr("Reload"), self.reload)
-        self.pipeline_button.setMenu(pipeline_menu)
+        menu.addSeparator()
+        self.edit_stages_action = menu.addAction(_tr("Edit stages…"), self.edit_stages)
+        self.new_pipeline_action = menu.addAction(_tr("New pipeline…"), self.new_pipeline)
+        menu.addAction(_tr("Reload"), self.reload)
+        self.board_button.setMenu(menu)
         self._update_actions()
 
     # ---- loading ---------------------------------------------------------------------------
@@ -425,7 +428,12 @@ class PipelineBoardPage(QWidget):
             self.summary_label.clear()
             return
         count = sum(c.model.rowCount() for c in self.columns)
-        text = _tr("%Ln open deal(s)", count)
+        stale = sum(c.header.totals.stale for c in self.columns)
+        text = (
+            _tr("1 open deal") if count == 1 else _tr("%1 open deals").replace("%1", f"{count:,}")
+        )
+        if stale:
+            text += " · " + _tr("%1 stale").replace("%1", f"{stale:,}")
         if dataclasses.replace(board.filter, pipeline_id=None) != BoardFilter():
             text += " · " + _tr("filtered")
         self.summary_label.setText(text)

@@ -107,25 +107,27 @@ class ColumnHeader(QWidget):
         count = f"{self.totals.count:,}"
         painter.setFont(bold)
         painter.setPen(muted)
-        painter.drawText(right - bold_metrics.horizontalAdvance(count), y, count)
-        name = self.stage.name if self.stage else ""
-        width = right - left - bold_metrics.horizontalAdvance(count) - 8
-        painter.setPen(text)
-        painter.drawText(left, y, bold_metrics.elidedText(name, Qt.TextElideMode.ElideRight, width))
-        y += metrics.height() + 2
+        x_right = right - bold_metrics.horizontalAdvance(count)
+        painter.drawText(x_right, y, count)
+        stale = _tr("%1 stale").replace("%1", f"{self.totals.stale:,}") if self.totals.stale else ""
         painter.setFont(font)
-        stale = (
-            _tr("%n stale", self.totals.stale) if self.totals.stale else ""
-        )  # on the total's line, right-aligned
-        stale_width = metrics.horizontalAdvance(stale) + 8 if stale else 0
+        if stale:  # before the count, in the stale colour
+            x_right -= metrics.horizontalAdvance(stale) + 10
+            painter.setPen(signal_color("stale", palette))
+            painter.drawText(x_right, y, stale)
+        name = self.stage.name if self.stage else ""
+        painter.setFont(bold)
+        painter.setPen(text)
         painter.drawText(
             left,
             y,
-            metrics.elidedText(second, Qt.TextElideMode.ElideRight, right - left - stale_width),
+            bold_metrics.elidedText(name, Qt.TextElideMode.ElideRight, x_right - left - 8),
         )
-        if stale:
-            painter.setPen(signal_color("stale", palette))
-            painter.drawText(right - metrics.horizontalAdvance(stale), y, stale)
+        y += metrics.height() + 2
+        painter.setFont(font)
+        painter.drawText(
+            left, y, metrics.elidedText(second, Qt.TextElideMode.ElideRight, right - left)
+        )
         y += metrics.height()
         painter.setPen(muted)
         painter.drawText(
