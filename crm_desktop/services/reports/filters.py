@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_desktop.models import Pipeline, User
@@ -104,22 +104,18 @@ def _find(
     as_id = _as_uuid(text)
     if as_id is not None:
         return _find(session, model, as_id, what)
-    matches = list(
-        session.execute(
-            select(model.id, model.name)
-            .where(func.lower(model.name) == text.lower(), model.deleted_at.is_(None))
-            .limit(3)
-        )
-    )
+    # Users and pipelines are few: compare in Python, where case folding knows Ä and ä.
+    live = session.execute(select(model.id, model.name).where(model.deleted_at.is_(None)))
+    rows = [(id_, name) for id_, name in live]
+    wanted = text.casefold()
+    matches = [id_ for id_, name in rows if " ".join(name.split()).casefold() == wanted]
     if not matches:
-        names = sorted(
-            session.scalars(select(model.name).where(model.deleted_at.is_(None)).limit(30))
-        )
+        names = sorted(name for _, name in rows)[:30]
         known = ", ".join(names) if names else "none"
         raise ReportError(f"no {what} is called “{text}” (known: {known})")
     if len(matches) > 1:
         raise ReportError(f"several {what}s are called “{text}”: give the id instead")
-    return matches[0][0]
+    return matches[0]
 
 
 def _as_uuid(text: str) -> uuid.UUID | None:

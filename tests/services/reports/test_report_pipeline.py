@@ -98,3 +98,20 @@ def test_a_database_without_deals_shows_every_stage_empty(db: Database) -> None:
         ("Proposal", 0, Money()),
         ("Negotiation", 0, Money()),
     ]
+
+
+def test_names_match_without_case_even_beyond_ascii_and_ids_work_too(db: Database) -> None:
+    from crm_desktop.models import User
+
+    crm = build_crm(db)
+    with db.sessions.begin() as session:
+        session.add_all([User(name="Ängel  Öz"), User(name="Sam"), User(name="sam")])
+    with db.sessions() as session:
+        angel = resolve_filters(session, owner="ÄNGEL öz").owner_id
+        assert angel is not None
+        assert resolve_filters(session, owner=str(angel)).owner_id == angel
+        assert resolve_filters(session, owner=crm.users["Bo"]).owner_id == crm.users["Bo"]
+        with pytest.raises(ReportError, match="several users are called “SAM”"):
+            resolve_filters(session, owner="SAM")
+        with pytest.raises(ReportError, match="no pipeline has the id"):
+            resolve_filters(session, pipeline=str(crm.users["Bo"]))
