@@ -8,14 +8,12 @@ out here in Python, so the view only lays out what it gets.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, overload
 
 from sqlalchemy import Select, String, cast, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,6 +39,7 @@ __all__ = [
     "BoardColumn",
     "BoardFilter",
     "BoardOptions",
+    "CardList",
     "ColumnTotals",
     "PipelineInfo",
     "StageInfo",
@@ -99,9 +98,9 @@ class BoardCard(NamedTuple):
     """One open deal as its card shows it.
 
     A NamedTuple, not a frozen dataclass like the rest: a board can hold 100,000 cards,
-    and a tuple is built four times faster. The ids are kept as integers (`id` and
-    `stage_id` make UUIDs of them): a UUID is one more object per card for the cyclic
-    garbage collector to walk in each of its full sweeps, which freeze the program.
+    and a tuple is built four times faster. A board keeps its cards as plain tuples of
+    plain values (see CardList), hence the ids as integers; `id` and `stage_id` make
+    UUIDs of them.
     """
 
     deal: int  # the deal's UUID as an integer
@@ -128,6 +127,60 @@ class BoardCard(NamedTuple):
         return uuid.UUID(int=self.stage)
 
 
+Row = tuple[Any, ...]  # a card's values as a plain tuple, in BoardCard's field order
+_FIELD = {name: index for index, name in enumerate(BoardCard._fields)}
+_DEAL, _STAGE, _TITLE = _FIELD["deal"], _FIELD["stage"], _FIELD["title"]
+_AMOUNT, _CURRENCY, _PROBABILITY = _FIELD["amount"], _FIELD["currency"], _FIELD["probability"]
+_CLOSE, _DAYS, _STALE, _LARGE = (
+    _FIELD["expected_close"],
+    _FIELD["days_in_stage"],
+    _FIELD["stale"],
+    _FIELD["large"],
+)
+_make_card = BoardCard._make
+
+
+class CardList(Sequence[BoardCard]):
+    """A column's cards, kept as plain tuples and handed out as BoardCards.
+
+    The cyclic garbage collector stops watching a plain tuple of numbers, text and dates
+    at its first pass, but never a NamedTuple (a subclass): 100,000 cards kept as
+    BoardCards made every full sweep of the collector walk them all, freezing the program
+    for up to half a second. `rows` are the plain tuples, for the board's own views.
+    """
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: Sequence[Row] = ()) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> BoardCard: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[BoardCard]: ...
+
+    def __getitem__(self, index: int | slice) -> BoardCard | list[BoardCard]:
+        if isinstance(index, slice):
+            return [_make_card(row) for row in self.rows[index]]
+        return _make_card(self.rows[index])
+
+    def __iter__(self) -> Iterator[BoardCard]:
+        return map(_make_card, self.rows)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CardList) and tuple(self.rows) == tuple(other.rows)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.rows))
+
+    def __repr__(self) -> str:
+        return f"CardList({len(self.rows)} cards)"
+
+
 @dataclass(frozen=True)
 class ColumnTotals:
     """A column's count and sums, one sum per currency (the most used currency first).
@@ -147,7 +200,7 @@ class ColumnTotals:
 @dataclass(frozen=True)
 class BoardColumn:
     stage: StageInfo
-    cards: tuple[BoardCard, ...]
+    cards: CardList
     totals: ColumnTotals
 
 
@@ -218,8 +271,11 @@ def effective_probability(card: BoardCard, stage: StageInfo) -> int:
     return card.probability if card.probability is not None else stage.probability
 
 
-def column_totals(cards: Iterable[BoardCard], stage: StageInfo) -> ColumnTotals:
-    """Count, totals and weighted totals (amount × probability) per currency."""
+def column_totals(cards: Iterable[Row], stage: StageInfo) -> ColumnTotals:
+    """Count, totals and weighted totals (amount × probability) per currency.
+
+    `cards` are BoardCards or their plain tuples (`CardList.rows`).
+    """
     # Sums by (currency, probability) first: one Decimal addition per card, and the
     # weighting once per group.
     sums: dict[tuple[str, int], Decimal] = {}
@@ -227,13 +283,14 @@ def column_totals(cards: Iterable[BoardCard], stage: StageInfo) -> ColumnTotals:
     count = stale = large = 0
     for card in cards:
         count += 1
-        stale += card.stale
-        large += card.large
-        if card.amount is None:
+        stale += card[_STALE]
+        large += card[_LARGE]
+        amount = card[_AMOUNT]
+        if amount is None:
             continue
-        currency = card.currency
-        key = (currency, stage.probability if card.probability is None else card.probability)
-        sums[key] = sums.get(key, ZERO) + card.amount
+        currency, own = card[_CURRENCY], card[_PROBABILITY]
+        key = (currency, stage.probability if own is None else own)
+        sums[key] = sums.get(key, ZERO) + amount
         deals[currency] = deals.get(currency, 0) + 1
     totals = dict.fromkeys(deals, ZERO)
     weighted = dict.fromkeys(deals, ZERO)
@@ -290,24 +347,26 @@ def adjust_totals(
     )
 
 
-def card_sort_key(card: BoardCard) -> tuple[Any, ...]:
+def card_sort_key(card: Row) -> tuple[Any, ...]:
     """Soonest expected close first, deals without a date last, then by title."""
-    return (card.expected_close or _NO_DATE, card.title.lower())
+    return (card[_CLOSE] or _NO_DATE, card[_TITLE].lower())
 
 
 _NO_DATE = dt.date.max
 
 # How a column can be ordered; the first is the board's default. Amounts are compared as
-# plain numbers whatever their currency.
-CARD_ORDERS: dict[str, Callable[[BoardCard], Any]] = {
+# plain numbers whatever their currency. The keys take BoardCards or their plain tuples.
+CARD_ORDERS: dict[str, Callable[[Row], Any]] = {
     "close": card_sort_key,
-    "amount": lambda c: (-(c.amount or ZERO), c.amount is None, c.title.lower()),
-    "age": lambda c: (-c.days_in_stage, c.title.lower()),
-    "title": lambda c: (c.title.lower(), c.deal),
+    "amount": lambda c: (-(c[_AMOUNT] or ZERO), c[_AMOUNT] is None, c[_TITLE].lower()),
+    "age": lambda c: (-c[_DAYS], c[_TITLE].lower()),
+    "title": lambda c: (c[_TITLE].lower(), c[_DEAL]),
 }
 
+_R = TypeVar("_R", bound=Row)
 
-def sort_cards(cards: Iterable[BoardCard], order: str = "close") -> list[BoardCard]:
+
+def sort_cards(cards: Iterable[_R], order: str = "close") -> list[_R]:
     return sorted(cards, key=CARD_ORDERS.get(order, card_sort_key))
 
 
@@ -453,32 +512,12 @@ def load_board(
         open_stages = [s for s in stages if s.is_open]
         statement = board_statement(flt, [s.id for s in open_stages])
         maker = _CardMaker(stages, day, threshold)
-        with _without_cyclic_gc():
-            # In slices, each made into cards before the next is read: one fetch of 100,000
-            # rows is a single long call that keeps the interpreter lock from the GUI
-            # thread, and so is freeing them all at once.
-            for part in session.connection().execute(statement).partitions(FETCH_SLICE):
-                maker.add(part)
-            return maker.board(pipeline, flt, order)
-
-
-@contextlib.contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a board's cards are made.
-
-    Its full sweeps walk every tracked object while holding the interpreter lock, so the
-    window freezes for each: without the pause a 100,000-card load set off three of them
-    (0.1 s each) and took a third longer. Cards hold no reference cycles, and reference
-    counting frees everything meanwhile; a collector someone else paused stays paused.
-    """
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
+        # In slices, each made into cards before the next is read: one fetch of 100,000
+        # rows is a single long call that keeps the interpreter lock from the GUI thread,
+        # and so is freeing them all at once.
+        for part in session.connection().execute(statement).partitions(FETCH_SLICE):
+            maker.add(part)
+    return maker.board(pipeline, flt, order)
 
 
 class _CardMaker:
@@ -495,7 +534,7 @@ class _CardMaker:
         for stage in self.open:
             for key in (stage.id, stage.id.hex, str(stage.id)):
                 self.stage_of[key] = stage
-        self.cards: dict[uuid.UUID, list[BoardCard]] = {s.id: [] for s in self.open}
+        self.cards: dict[uuid.UUID, list[Row]] = {s.id: [] for s in self.open}
         self.initials: dict[str | None, str] = {}
         self.days_since = _DaysSince(day)
 
@@ -510,7 +549,7 @@ class _CardMaker:
             days = days_since(entered)
             limit = stage.stale_days
             self.cards[stage.id].append(
-                BoardCard(
+                (  # a plain tuple in BoardCard's order: see CardList
                     int(raw_id.replace("-", ""), 16),
                     version,
                     stage.id.int,
@@ -533,9 +572,9 @@ class _CardMaker:
     def board(self, pipeline: PipelineInfo, flt: BoardFilter, order: str) -> Board:
         columns = []
         for stage in self.open:
-            cards = self.cards[stage.id]
-            cards.sort(key=CARD_ORDERS.get(order, card_sort_key))
-            columns.append(BoardColumn(stage, tuple(cards), column_totals(cards, stage)))
+            rows = self.cards[stage.id]
+            rows.sort(key=CARD_ORDERS.get(order, card_sort_key))
+            columns.append(BoardColumn(stage, CardList(tuple(rows)), column_totals(rows, stage)))
         return Board(pipeline, self.stages, tuple(columns), flt, self.day, self.threshold, order)
 
 

@@ -23,6 +23,8 @@ from PySide6.QtCore import (
 from crm_desktop.services.pipeline.board import (
     CARD_ORDERS,
     BoardCard,
+    CardList,
+    Row,
     StageInfo,
     card_sort_key,
     sort_cards,
@@ -68,24 +70,30 @@ class StageCardModel(QAbstractListModel):
         super().__init__(parent)
         self.stage = stage
         self.order = "close"
-        self._cards: list[BoardCard] = []
+        # Plain tuples, BoardCards made as they are asked for (see CardList: tuples of
+        # plain values cost the cyclic garbage collector nothing).
+        self._cards: list[Row] = []
         self._rows: dict[int, int] | None = {}
         self.tooltip_hint: Callable[[], str] = lambda: ""
 
     # ---- contents ----------------------------------------------------------------------
 
     def set_cards(
-        self, cards: Sequence[BoardCard], stage: StageInfo | None = None, order: str | None = None
-    ) -> list[BoardCard]:
+        self,
+        cards: CardList | Sequence[BoardCard],
+        stage: StageInfo | None = None,
+        order: str | None = None,
+    ) -> list[Row]:
         """Show these cards; `order` says how they are sorted already (the service sorts).
 
-        Returns the list of cards shown before, for the caller to free off the GUI thread.
+        Returns the cards shown before, for the caller to free off the GUI thread.
         """
+        rows = list(cards.rows) if isinstance(cards, CardList) else [tuple(c) for c in cards]
         self.beginResetModel()
         if stage is not None:
             self.stage = stage
         previous = self._cards
-        self._cards = list(cards) if order == self.order else sort_cards(cards, self.order)
+        self._cards = rows if order == self.order else sort_cards(rows, self.order)
         self._reindex()
         self.endResetModel()
         return previous
@@ -101,7 +109,7 @@ class StageCardModel(QAbstractListModel):
         self._reindex()
         sources = self.persistentIndexList()
         targets = [
-            self.index(self.row_of(before[i.row()].id) or 0)
+            self.index(self._row_of_deal(before[i.row()][0]) or 0)
             if 0 <= i.row() < len(before)
             else QModelIndex()
             for i in sources
@@ -110,31 +118,33 @@ class StageCardModel(QAbstractListModel):
         self.layoutChanged.emit()
 
     def cards(self) -> list[BoardCard]:
-        return list(self._cards)
+        return [BoardCard._make(row) for row in self._cards]
 
     def card_at(self, row: int) -> BoardCard | None:
-        return self._cards[row] if 0 <= row < len(self._cards) else None
+        return BoardCard._make(self._cards[row]) if 0 <= row < len(self._cards) else None
 
     def row_of(self, deal_id: uuid.UUID) -> int | None:
+        return self._row_of_deal(deal_id.int)
+
+    def _row_of_deal(self, deal: int) -> int | None:
         if self._rows is None:
-            # Built on demand, keyed by the id's integer (hashed in C, where a UUID's hash
-            # is Python code): 40,000 cards take a few milliseconds.
-            self._rows = {card.deal: row for row, card in enumerate(self._cards)}
-        return self._rows.get(deal_id.int)
+            # Built on demand, keyed by the id's integer: 40,000 cards take milliseconds.
+            self._rows = {row[0]: number for number, row in enumerate(self._cards)}
+        return self._rows.get(deal)
 
     def find(self, card: BoardCard) -> int | None:
         """The row of this card, found by its place in the column's order (a binary search).
 
         Falls back on the id index when the card's sort fields changed since it was shown.
         """
-        key: Callable[[BoardCard], Any] = CARD_ORDERS.get(self.order, card_sort_key)
+        key: Callable[[Row], Any] = CARD_ORDERS.get(self.order, card_sort_key)
         wanted = key(card)
         row = bisect.bisect_left(self._cards, wanted, key=key)
         while row < len(self._cards) and key(self._cards[row]) == wanted:
-            if self._cards[row].deal == card.deal:
+            if self._cards[row][0] == card.deal:
                 return row
             row += 1
-        return self.row_of(card.id)
+        return self._row_of_deal(card.deal)
 
     def take(self, card: BoardCard) -> int | None:
         """Remove a card (it moved elsewhere); the row it had."""
@@ -149,10 +159,10 @@ class StageCardModel(QAbstractListModel):
 
     def put(self, card: BoardCard) -> int:
         """Insert a card where the column's order puts it; its row."""
-        key: Callable[[BoardCard], Any] = CARD_ORDERS.get(self.order, card_sort_key)
+        key: Callable[[Row], Any] = CARD_ORDERS.get(self.order, card_sort_key)
         row = bisect.bisect_right(self._cards, key(card), key=key)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._cards.insert(row, card)
+        self._cards.insert(row, tuple(card))
         self._reindex()
         self.endInsertRows()
         return row
@@ -168,7 +178,7 @@ class StageCardModel(QAbstractListModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._cards):
             return None
-        card = self._cards[index.row()]
+        card = BoardCard._make(self._cards[index.row()])
         if role == CARD_ROLE:
             return card
         if role == Qt.ItemDataRole.DisplayRole:
@@ -230,7 +240,9 @@ class StageCardModel(QAbstractListModel):
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         rows = sorted({i.row() for i in indexes if i.isValid()})
-        return encode_deals([self._cards[r] for r in rows if 0 <= r < len(self._cards)])
+        return encode_deals(
+            [BoardCard._make(self._cards[r]) for r in rows if 0 <= r < len(self._cards)]
+        )
 
     def canDropMimeData(
         self,
