@@ -107,7 +107,7 @@ def test_funnel_and_forecast_print_the_same_numbers_as_the_services(
     assert capsys.readouterr().out.splitlines() == [
         "Section,Step,Count,On to next %",
         "Funnel,Leads,6,50.00",
-        "Funnel,Qualified leads,3,466.67",
+        "Funnel,Qualified leads,3,",
         "Funnel,Deals,14,35.71",
         "Funnel,Won,5,",
         "Stages,Qualification,14,85.71",

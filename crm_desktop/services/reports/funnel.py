@@ -5,7 +5,7 @@ Steps, over leads and deals created in the date range (deals of the pipeline):
 * leads: live leads;
 * qualified: those whose status is qualified or converted, or that led to a live deal;
 * deals: live deals (also those that did not come from a lead, so this step can be
-  larger than the one before);
+  larger than the one before, and the qualified step has no rate to it);
 * won: those deals now in a won stage.
 
 Each step's rate is the share that went on to the next step.
@@ -43,6 +43,10 @@ from crm_desktop.services.reports.table import Table, TableColumn, ratio
 
 TITLE = "Funnel and stage-to-stage conversion"
 STEPS = (("leads", "Leads"), ("qualified", "Qualified leads"), ("deals", "Deals"), ("won", "Won"))
+# Steps whose next step is a part of them. Deals are not a part of the qualified leads
+# (many deals come from no lead), so qualified → deals is no conversion rate and none
+# is given: a funnel showing 230 % would read as a bug.
+RATED = frozenset({"leads", "deals"})
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ class FunnelStep:
     key: str  # "leads", "qualified", "deals", "won" (the last two list deals in deals_for)
     name: str
     count: int
-    next_rate: float | None  # the next step's count / this one's; None on the last step
+    next_rate: float | None  # the next step's count / this one's; None: last, or not a part
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,8 @@ class FunnelReport:
             ),
             rows=tuple(rows),
             notes=(
-                "Deals include those not made from a lead. A deal reached a stage when it is "
+                "Deals include those not made from a lead, so qualified leads have no rate on "
+                "to deals. A deal reached a stage when it is "
                 "in it or past it, or its history shows it there; lost deals without "
                 "history count for the first stage only.",
             ),
@@ -137,7 +142,7 @@ def funnel_from(
     qualified = sum(fact.qualified for fact in leads) + led_to_deals
     counts = (sum(fact.count for fact in leads), qualified, deals, won)
     steps = tuple(
-        FunnelStep(key, name, count, ratio(counts[i + 1], count) if i + 1 < len(counts) else None)
+        FunnelStep(key, name, count, ratio(counts[i + 1], count) if key in RATED else None)
         for i, ((key, name), count) in enumerate(zip(STEPS, counts, strict=True))
     )
     reached = [sum(n for rank, n in furthest.items() if rank >= r) for r in range(len(ladder))]
