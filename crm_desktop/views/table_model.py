@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
@@ -338,6 +339,8 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def _on_page_loaded(self, key: tuple[int, int], rows: list[ListRow]) -> None:
+        if not shiboken6.isValid(self):
+            return  # the view that owned this model is gone (answers still arrive)
         self._in_flight.discard(key)
         generation, number = key
         if generation == self._generation:
@@ -359,6 +362,8 @@ class RecordTableModel(QAbstractTableModel):
         self._check_idle()
 
     def _on_page_failed(self, key: tuple[int, int], message: str, _traceback: str) -> None:
+        if not shiboken6.isValid(self):
+            return  # the view that owned this model is gone (answers still arrive)
         self._in_flight.discard(key)
         self.load_failed.emit(message)
         self._check_idle()
@@ -376,6 +381,8 @@ class RecordTableModel(QAbstractTableModel):
         )
 
     def _on_count_loaded(self, generation: int, total: int) -> None:
+        if not shiboken6.isValid(self):
+            return  # the view that owned this model is gone (answers still arrive)
         if generation != self._generation:
             return
         self._count_pending = False
@@ -398,6 +405,8 @@ class RecordTableModel(QAbstractTableModel):
         self._check_idle()
 
     def _on_count_failed(self, generation: int, message: str) -> None:
+        if not shiboken6.isValid(self):
+            return  # the view that owned this model is gone (answers still arrive)
         if generation == self._generation:
             self._count_pending = False
             self.load_failed.emit(message)

@@ -199,3 +199,16 @@ def test_next_pages_seek_from_their_neighbour(qtbot, sqlite_db: Database, monkey
     _text(model, 60)
     _settle(qtbot, model)
     assert calls[-1] is None
+
+
+def test_answers_for_a_deleted_model_are_dropped(qtbot, sqlite_db: Database) -> None:  # type: ignore[no-untyped-def]
+    """A list page closed while its count ran: the answer must not reach the dead model."""
+    import shiboken6
+
+    model = RecordTableModel(sqlite_db.sessions, ListQuery("companies"), page_size=50)
+    shiboken6.delete(model)
+    assert not shiboken6.isValid(model)
+    model._on_count_loaded(model._generation, 12)  # raised "Signal source has been deleted"
+    model._on_count_failed(model._generation, "gone")
+    model._on_page_loaded((model._generation, 0), [])
+    model._on_page_failed((model._generation, 0), "gone", "")
