@@ -16,27 +16,21 @@ from typing import Any
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QDate,
     QItemSelectionModel,
     QModelIndex,
     QPoint,
     QSettings,
     Qt,
     QThreadPool,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDateEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMenu,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -44,7 +38,6 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.services.changes import Changes
-from crm_desktop.services.listing import Option
 from crm_desktop.services.pipeline.board import (
     Board,
     BoardCard,
@@ -59,13 +52,12 @@ from crm_desktop.services.pipeline.moves import MoveResult, move_deal
 from crm_desktop.services.pipeline.stages import create_pipeline
 from crm_desktop.views.pipeline.card_model import CARD_ROLE, StageCardModel
 from crm_desktop.views.pipeline.column import StageColumn
+from crm_desktop.views.pipeline.filter_bar import BoardFilterBar
 from crm_desktop.views.pipeline.prompts import BoardPrompts, QtBoardPrompts
 from crm_desktop.views.pipeline.zones import DropZone
 from crm_desktop.views.worker import run_in_background
 
-ORDERS = ("close", "amount", "age", "title")
 RELEASE_SLICE = 2000
-ANY_DATE = QDate(2000, 1, 1)
 
 
 def _tr(text: str, n: int = -1) -> str:
@@ -96,8 +88,6 @@ class PipelineBoardPage(QWidget):
     load_failed = Signal(str)
     board_shown = Signal(object)  # Board, once it is on screen
     move_finished = Signal(object)  # MoveResult or an error message (str)
-
-    FILTER_DELAY_MS = 250
 
     def __init__(
         self,
@@ -133,90 +123,29 @@ class PipelineBoardPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
-        layout.addLayout(self._filter_bar)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.board_area, 1)
         layout.addLayout(self._zone_bar)
 
     # ---- building --------------------------------------------------------------------------
 
     def _build_filters(self) -> None:
-        self.pipeline_combo = QComboBox()
-        self.pipeline_combo.setObjectName("pipelineCombo")
-        self.pipeline_combo.setToolTip(_tr("The pipeline on the board"))
-        self.pipeline_combo.setMinimumContentsLength(6)
-        self.pipeline_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.pipeline_combo.currentIndexChanged.connect(self._on_pipeline_combo_changed)
-        self.text_filter = QLineEdit()
-        self.text_filter.setObjectName("boardTextFilter")
-        self.text_filter.setClearButtonEnabled(True)
-        self.text_filter.setPlaceholderText(_tr("Deal or company…"))
-        self.text_filter.setMinimumWidth(110)
-        self.owner_filter = self._combo("boardOwnerFilter", _tr("All owners"))
-        self.source_filter = self._combo("boardSourceFilter", _tr("All sources"))
-        self.event_filter = self._combo("boardEventFilter", _tr("All events"))
-        self.tag_filter = self._combo("boardTagFilter", _tr("All tags"))
-        self.close_from = self._date_edit("closeFrom", _tr("Expected close on or after"))
-        self.close_to = self._date_edit("closeTo", _tr("Expected close on or before"))
-        self.order_combo = QComboBox()
-        self.order_combo.setObjectName("orderCombo")
-        self.order_combo.setToolTip(_tr("Order of the cards in each column"))
-        self.order_combo.setMinimumContentsLength(6)
-        self.order_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        for key, label in zip(
-            ORDERS,
-            (_tr("Close date"), _tr("Largest first"), _tr("Longest in stage"), _tr("Title")),
-            strict=True,
-        ):
-            self.order_combo.addItem(label, key)
-        self.order_combo.currentIndexChanged.connect(self._on_order_combo_changed)
-        self._filter_timer = QTimer(self)
-        self._filter_timer.setSingleShot(True)
-        self._filter_timer.setInterval(self.FILTER_DELAY_MS)
-        self._filter_timer.timeout.connect(self.apply_filters)
-        self.text_filter.textChanged.connect(lambda _t: self._filter_timer.start())
-        self.board_button = QPushButton(_tr("Board"))
-        self.board_button.setObjectName("boardMenuButton")
-        self.board_button.setToolTip(
-            _tr("Move the selected deal (with its shortcuts), edit the stages, add a pipeline")
-        )
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
-        bar.addWidget(self.pipeline_combo, 1)
-        bar.addWidget(self.text_filter, 2)
-        for combo in (self.owner_filter, self.source_filter, self.event_filter, self.tag_filter):
-            bar.addWidget(combo, 1)
-        bar.addWidget(QLabel(_tr("Close")))
-        bar.addWidget(self.close_from)
-        bar.addWidget(QLabel("–"))
-        bar.addWidget(self.close_to)
-        bar.addWidget(self.order_combo)
-        bar.addWidget(self.board_button)
-        self._filter_bar = bar
-
-    def _combo(self, name: str, everything: str) -> QComboBox:
-        combo = QComboBox()
-        combo.setObjectName(name)
-        combo.addItem(everything, None)
-        combo.setMinimumContentsLength(4)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.currentIndexChanged.connect(lambda _i: self._filter_timer.start())
-        return combo
-
-    def _date_edit(self, name: str, tip: str) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setObjectName(name)
-        edit.setToolTip(tip)
-        edit.setCalendarPopup(True)
-        edit.setMinimumDate(ANY_DATE)
-        edit.setSpecialValueText(_tr("any"))  # shown at the minimum date: no limit
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setDate(ANY_DATE)
-        edit.dateChanged.connect(lambda _d: self._filter_timer.start())
-        return edit
+        bar = BoardFilterBar(self)
+        bar.filters_changed.connect(self.apply_filters)
+        bar.pipeline_chosen.connect(self.show_pipeline)
+        bar.order_changed.connect(self._on_order_changed)
+        self.filter_bar = bar
+        # The bar's widgets by name, for scripts and tests.
+        self.pipeline_combo = bar.pipeline_combo
+        self.text_filter = bar.text_filter
+        self.owner_filter = bar.owner_filter
+        self.source_filter = bar.source_filter
+        self.event_filter = bar.event_filter
+        self.tag_filter = bar.tag_filter
+        self.close_from = bar.close_from
+        self.close_to = bar.close_to
+        self.order_combo = bar.order_combo
+        self.board_button = bar.board_button
 
     def _build_board(self) -> None:
         self.columns_host = QWidget()
@@ -304,27 +233,10 @@ class PipelineBoardPage(QWidget):
             self.reload()
 
     def current_filter(self) -> BoardFilter:
-        def ident(combo: QComboBox) -> uuid.UUID | None:
-            data = combo.currentData()
-            return uuid.UUID(data) if data else None
-
-        def day(edit: QDateEdit) -> dt.date | None:
-            date = edit.date()
-            return None if date <= ANY_DATE else dt.date(date.year(), date.month(), date.day())
-
-        return BoardFilter(
-            pipeline_id=self._pipeline_id,
-            owner_id=ident(self.owner_filter),
-            source_id=ident(self.source_filter),
-            event_id=ident(self.event_filter),
-            tag_id=ident(self.tag_filter),
-            close_from=day(self.close_from),
-            close_to=day(self.close_to),
-            text=self.text_filter.text().strip(),
-        )
+        return self.filter_bar.board_filter(self._pipeline_id)
 
     def apply_filters(self) -> None:
-        self._filter_timer.stop()
+        self.filter_bar.stop_pending()
         self.reload()
 
     def reload(self) -> None:
@@ -342,7 +254,7 @@ class PipelineBoardPage(QWidget):
             sessions=self._sessions,
             flt=self.current_filter(),
             today=self._today,
-            order=self.order_combo.currentData() or "close",
+            order=self.filter_bar.order(),
         )
 
     def is_busy(self) -> bool:
@@ -382,7 +294,7 @@ class PipelineBoardPage(QWidget):
         self.board = board
         run_in_background(_release, garbage=garbage)
         self._pipeline_id = board.pipeline.id
-        self._select_pipeline_in_combo(board.pipeline.id)
+        self.filter_bar.select_pipeline(board.pipeline.id)
         hint = _tr("Drop a deal here, or select it and press %1")
         self.won_zone.set_stage(board.won_stage, hint.replace("%1", "W"))
         self.lost_zone.set_stage(board.lost_stage, hint.replace("%1", "L"))
@@ -403,7 +315,7 @@ class PipelineBoardPage(QWidget):
         for position, data in enumerate(board.columns):
             model = StageCardModel(data.stage)
             model.tooltip_hint = lambda: hint
-            model.order = self.order_combo.currentData() or "close"
+            model.order = self.filter_bar.order()
             model.deals_dropped.connect(self._on_deals_dropped, Qt.ConnectionType.QueuedConnection)
             column = StageColumn(model, self.columns_host)
             model.setParent(column)
@@ -451,53 +363,13 @@ class PipelineBoardPage(QWidget):
 
     def _on_options_loaded(self, options: BoardOptions) -> None:
         self._options = options
-        combo = self.pipeline_combo
-        combo.blockSignals(True)
-        combo.clear()
-        for pipeline in options.pipelines:
-            combo.addItem(pipeline.name, str(pipeline.id))
-        combo.blockSignals(False)
-        self._select_pipeline_in_combo(self._pipeline_id)
-        changed = False
-        changed |= self._fill(self.owner_filter, options.owners)
-        changed |= self._fill(self.source_filter, options.sources)
-        changed |= self._fill(self.event_filter, options.events)
-        changed |= self._fill(self.tag_filter, options.tags)
-        if changed:
-            self.apply_filters()
-
-    def _fill(self, combo: QComboBox, options: tuple[Option, ...]) -> bool:
-        """Replace a filter's choices; True if the chosen one is gone."""
-        current = combo.currentData()
-        combo.blockSignals(True)
-        while combo.count() > 1:
-            combo.removeItem(1)
-        for option in options:
-            combo.addItem(option.label, option.id)
-        index = combo.findData(current) if current is not None else 0
-        combo.setCurrentIndex(max(index, 0))
-        combo.blockSignals(False)
-        return index < 0
-
-    def _select_pipeline_in_combo(self, pipeline_id: uuid.UUID | None) -> None:
-        if pipeline_id is None:
-            return
-        index = self.pipeline_combo.findData(str(pipeline_id))
-        if index >= 0 and index != self.pipeline_combo.currentIndex():
-            self.pipeline_combo.blockSignals(True)
-            self.pipeline_combo.setCurrentIndex(index)
-            self.pipeline_combo.blockSignals(False)
-
-    def _on_pipeline_combo_changed(self, _index: int) -> None:
-        data = self.pipeline_combo.currentData()
-        if not data:
-            return
-        self.show_pipeline(uuid.UUID(data))
+        if self.filter_bar.fill(options, self._pipeline_id):
+            self.apply_filters()  # a chosen owner, source, event or tag is gone
 
     def show_pipeline(self, pipeline_id: uuid.UUID) -> None:
         self._pipeline_id = pipeline_id
         self._settings.setValue("board/pipeline", str(pipeline_id))
-        self._select_pipeline_in_combo(pipeline_id)
+        self.filter_bar.select_pipeline(pipeline_id)
         self.reload()
 
     def _remembered_pipeline(self) -> uuid.UUID | None:
@@ -507,8 +379,7 @@ class PipelineBoardPage(QWidget):
         except ValueError:
             return None
 
-    def _on_order_combo_changed(self, _index: int) -> None:
-        order = self.order_combo.currentData() or "close"
+    def _on_order_changed(self, order: str) -> None:
         for column in self.columns:
             column.model.set_order(order)
         current = self.current_card()
