@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 import uuid
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from crm_desktop.models.base import Entity
@@ -23,6 +23,18 @@ class LeadStatus(enum.StrEnum):
 
 class Lead(ImportedMixin, CustomFieldsMixin, OwnedMixin, AddressMixin, Entity):
     __tablename__ = "lead"
+    # Covers what the funnel, source and event reports count (see deal.py's ix_deal_report).
+    __table_args__ = (
+        Index(
+            "ix_lead_report",
+            "source_id",
+            "event_id",
+            "deleted_at",
+            "created_at",
+            "owner_id",
+            "status",
+        ),
+    )
 
     person_name: Mapped[str] = mapped_column(String(300), index=True)
     company_name: Mapped[str | None] = mapped_column(String(300), default=None, index=True)
