@@ -12,6 +12,7 @@ from sqlalchemy import select
 from crm_desktop.models import (
     Company,
     Deal,
+    DealStageChange,
     Event,
     LeadSource,
     Pipeline,
@@ -139,3 +140,29 @@ def build_sales(db: Database) -> Sales:
             event=expo.id,
             tag=vip.id,
         )
+
+
+def history_rows(db: Database, deal_id: uuid.UUID) -> list[DealStageChange]:
+    """A deal's stage history, oldest first."""
+    with db.sessions() as session:
+        return list(
+            session.scalars(
+                select(DealStageChange)
+                .where(DealStageChange.deal_id == deal_id)
+                .order_by(DealStageChange.changed_at)
+            )
+        )
+
+
+def load_deal(db: Database, deal_id: uuid.UUID) -> Deal:
+    with db.sessions() as session:
+        deal = session.get(Deal, deal_id)
+        assert deal is not None
+        return deal
+
+
+def local_user_id(db: Database) -> uuid.UUID:
+    with db.sessions() as session:
+        me = session.scalar(select(User.id).where(User.is_local.is_(True)))
+    assert me is not None
+    return me

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
 
 import pytest
-from pipeline_support import Sales, build_sales
-from sqlalchemy import select
+from pipeline_support import Sales, build_sales, history_rows, load_deal, local_user_id
 
-from crm_desktop.models import Deal, DealStageChange, User
 from crm_desktop.models.database import Database
 from crm_desktop.services.conversion import ConversionRequest, convert_lead
 from crm_desktop.services.leads import LeadInput, create_lead
@@ -22,42 +19,17 @@ def sales(db: Database) -> Sales:
     return build_sales(db)
 
 
-def _history(db: Database, deal_id: uuid.UUID) -> list[DealStageChange]:
-    with db.sessions() as session:
-        return list(
-            session.scalars(
-                select(DealStageChange)
-                .where(DealStageChange.deal_id == deal_id)
-                .order_by(DealStageChange.changed_at)
-            )
-        )
-
-
-def _deal(db: Database, deal_id: uuid.UUID) -> Deal:
-    with db.sessions() as session:
-        deal = session.get(Deal, deal_id)
-        assert deal is not None
-        return deal
-
-
-def _local_user(db: Database) -> uuid.UUID:
-    with db.sessions() as session:
-        me = session.scalar(select(User.id).where(User.is_local.is_(True)))
-    assert me is not None
-    return me
-
-
 def test_deal_form_writes_history_on_create_and_stage_change(db: Database, sales: Sales) -> None:
     created = save_record(
         db.sessions, "deals", None, None, {"title": "Form deal", "amount": "10"}
     ).detail
     assert created.id is not None and created.version == 1
-    [first] = _history(db, created.id)
+    [first] = history_rows(db, created.id)
     assert (first.from_stage_id, first.to_stage_name) == (None, "Qualification")
-    assert first.changed_by_id == _local_user(db)
+    assert first.changed_by_id == local_user_id(db)
     # Saving other fields writes no row; a new stage does.
     saved = save_record(db.sessions, "deals", created.id, created.version, {"amount": "20"})
-    assert len(_history(db, created.id)) == 1
+    assert len(history_rows(db, created.id)) == 1
     save_record(
         db.sessions,
         "deals",
@@ -65,12 +37,12 @@ def test_deal_form_writes_history_on_create_and_stage_change(db: Database, sales
         saved.detail.version,
         {"stage_id": str(sales.stages["Lost"]), "lost_reason": "No budget"},
     )
-    rows = _history(db, created.id)
+    rows = history_rows(db, created.id)
     assert [(r.from_stage_name, r.to_stage_name, r.lost_reason) for r in rows] == [
         (None, "Qualification", None),
         ("Qualification", "Lost", "No budget"),
     ]
-    deal = _deal(db, created.id)
+    deal = load_deal(db, created.id)
     assert deal.closed_at is not None and deal.closed_at == rows[1].changed_at
 
 
@@ -80,12 +52,12 @@ def test_lead_conversion_starts_the_history(db: Database) -> None:
         db.sessions, lead.id, ConversionRequest(create_deal=True, amount=Decimal("5"))
     )
     assert result.deal_id is not None
-    [row] = _history(db, result.deal_id)
+    [row] = history_rows(db, result.deal_id)
     assert (row.from_stage_id, row.from_stage_name, row.to_stage_name) == (
         None,
         None,
         "Qualification",
     )
-    deal = _deal(db, result.deal_id)
+    deal = load_deal(db, result.deal_id)
     assert row.to_stage_id == deal.stage_id and row.changed_at == deal.stage_entered_at
     assert isinstance(row.changed_at, dt.datetime)
