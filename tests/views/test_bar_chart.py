@@ -106,3 +106,13 @@ def test_upright_bars_thin_their_labels_to_fit(qtbot) -> None:  # type: ignore[n
     chart.resize(4000, 300)
     qtbot.waitUntil(lambda: chart.label_step() == 1)
     assert len(chart.plot.getAxis("bottom")._tickLevels[0]) == 24
+
+
+def test_all_zero_bars_show_no_negative_axis(qtbot) -> None:  # type: ignore[no-untyped-def]
+    for horizontal in (False, True):
+        chart = BarChart("Empty database", horizontal=horizontal)
+        qtbot.addWidget(chart)
+        chart.set_data(["Qualification", "Proposal"], [BarSeries("Total", [0, 0])])
+        view_range = chart.plot.getPlotItem().getViewBox().viewRange()
+        low, high = view_range[0] if horizontal else view_range[1]
+        assert low >= -0.05 and high >= 0.95

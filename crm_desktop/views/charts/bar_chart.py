@@ -145,6 +145,12 @@ class BarChart(QWidget):
         # Upright bars share the width: label every n-th when they would run together.
         self._update_ticks()
         self.plot.autoRange()
+        if not any(v for s in self._series for v in s.values):
+            # Nothing but zeros: show 0 to 1, not an axis running into negative numbers.
+            if self.horizontal:
+                self.plot.setXRange(0, 1)
+            else:
+                self.plot.setYRange(0, 1)
 
     def plotted(self) -> list[tuple[str, str, float]]:
         """(category, series, value) for every bar, as drawn."""
