@@ -1,6 +1,7 @@
 """Entities, engine and migrations. No Qt here."""
 
 from crm_desktop.models import search_index as search_index  # its ORM listener keeps search current
+from crm_desktop.models.activity import CONTACT_KINDS, Activity, ActivityKind
 from crm_desktop.models.base import Base, Entity, utcnow
 from crm_desktop.models.company import Company
 from crm_desktop.models.contact import Contact
@@ -17,7 +18,10 @@ from crm_desktop.models.tag import Tag, Tagging
 from crm_desktop.models.user import User, UserRole
 
 __all__ = [
+    "CONTACT_KINDS",
     "PHONE_KINDS",
+    "Activity",
+    "ActivityKind",
     "Base",
     "Company",
     "Contact",

@@ -11,6 +11,7 @@ class Changes:
     contacts: bool = False
     companies: bool = False
     deals: bool = False
+    activities: bool = False  # calls, meetings, e-mails, notes, tasks
     events: bool = False
     pipelines: bool = False
     tags: bool = False
