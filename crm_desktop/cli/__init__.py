@@ -3,6 +3,9 @@
     crm-desktop [--db URL]                      start the window
     crm-desktop demo [--size N] [--db URL]      fill a database with sample data
     crm-desktop export KIND --format FMT -o FILE [--db URL]
+                                                contacts, companies, leads, deals: csv, xlsx, vcf
+    crm-desktop export activities --format ics -o FILE [--owner N] [--from D] [--to D]
+        [--include-done] [--tz ZONE]            tasks and meetings as a calendar file
     crm-desktop import FILE [--target T] [--sheet S] [--mapping M.json] [--on-duplicate R] ...
     crm-desktop imports                         list imports, newest first
     crm-desktop undo-import ID [--yes]          take an import back out
@@ -25,6 +28,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from crm_desktop import __version__
+from crm_desktop.cli import calendar_export
 from crm_desktop.cli.common import ProgressLine, UsageError, _Parser, one_line
 from crm_desktop.models.database import DatabaseError, open_database
 from crm_desktop.services.demo import DEFAULT_SIZE
@@ -69,19 +73,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser(
         "export",
-        help="write contacts, companies, leads or deals to a file",
-        description="Export live records to CSV (UTF-8), Excel (xlsx) or vCard 3.0 (people).",
+        help="write contacts, companies, leads, deals or activities to a file",
+        description=(
+            "Export live records to CSV (UTF-8), Excel (xlsx) or vCard 3.0 (people); "
+            "activities (tasks and meetings) to an iCalendar file (ics) for calendar programs."
+        ),
     )
-    export.add_argument("kind", choices=KINDS, help="what to export")
+    export.add_argument("kind", choices=(*KINDS, calendar_export.KIND), help="what to export")
     export.add_argument(
         "--format",
         "-f",
         dest="fmt",
-        choices=FORMATS,
+        choices=(*FORMATS, calendar_export.FORMAT),
         help="file format (default: from the file name's extension)",
     )
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
     export.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    calendar_export.add_options(export)
     _add_import_commands(sub, db_help)
     from crm_desktop.cli.reports import add_report_command
 
@@ -227,6 +235,9 @@ def _export(args: argparse.Namespace) -> int:
 
     output = Path(args.output).expanduser()
     fmt = args.fmt or output.suffix.lower().lstrip(".")
+    if calendar_export.wants_calendar(args, fmt):
+        return calendar_export.run(args, output, fmt)
+    calendar_export.reject_options(args)
     if not args.fmt and fmt not in FORMATS:
         raise UsageError(
             f"cannot tell the format from '{output.name}': add --format {'|'.join(FORMATS)}"
