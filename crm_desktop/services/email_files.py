@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -105,6 +105,7 @@ class ContactMatch:
 class LoggedEmail:
     activity_id: uuid.UUID
     duplicate: bool  # already logged on that record: nothing was created
+    record_name: str  # the record it is filed under (or was found on): a name, a deal's title
     changes: Changes = field(default_factory=Changes)
 
 
@@ -460,10 +461,10 @@ def log_email(
     # The record it was dropped on: where "already logged" is looked for.
     target = next(name for name in ("deal_id", "contact_id", "lead_id", "company_id") if ids[name])
     with sessions.begin() as session:
-        _fill_links(session, ids)
+        name = _fill_links(session, ids)[target]
         existing = _existing(session, email_file, target, ids[target])
         if existing is not None:
-            return LoggedEmail(existing, duplicate=True)
+            return LoggedEmail(existing, duplicate=True, record_name=name)
         activity = Activity(
             kind=ActivityKind.EMAIL.value,
             subject=(email_file.subject or NO_SUBJECT)[:500],
@@ -480,28 +481,50 @@ def log_email(
         )
         session.add(activity)
         session.flush()
-        return LoggedEmail(activity.id, duplicate=False, changes=Changes(activities=True))
+        return LoggedEmail(activity.id, False, name, Changes(activities=True))
 
 
-def _fill_links(session: Session, ids: dict[str, uuid.UUID | None]) -> None:
-    """Check the given records are live; add a deal's contact and company, a contact's company."""
-    for name, entity in (("lead_id", Lead), ("company_id", Company)):
-        record_id = ids[name]
-        if record_id is not None:
-            record = session.get(entity, record_id)
-            if record is None or record.deleted_at is not None:
-                raise RecordGoneError("the record was deleted")
-    if ids["deal_id"] is not None:
-        deal = session.get(Deal, ids["deal_id"])
-        if deal is None or deal.deleted_at is not None:
-            raise RecordGoneError("the deal was deleted")
-        ids["contact_id"] = ids["contact_id"] or deal.contact_id
-        ids["company_id"] = ids["company_id"] or deal.company_id
-    if ids["contact_id"] is not None:
-        contact = session.get(Contact, ids["contact_id"])
-        if contact is None or contact.deleted_at is not None:
-            raise RecordGoneError("the contact was deleted")
-        ids["company_id"] = ids["company_id"] or contact.company_id
+def _fill_links(session: Session, ids: dict[str, uuid.UUID | None]) -> dict[str, str]:
+    """Check the given records are live; add a deal's contact and company, a contact's company.
+
+    Returns the records' names by id field. A deleted record that was given is an error; a
+    deleted one that a deal or contact brought is left out.
+    """
+    given = {key for key, value in ids.items() if value is not None}
+    names: dict[str, str] = {}
+    entities: dict[str, type[Lead | Contact | Company | Deal]] = {
+        "deal_id": Deal,  # first: it brings a contact and a company
+        "contact_id": Contact,  # then: it brings a company
+        "lead_id": Lead,
+        "company_id": Company,
+    }
+    for key, entity in entities.items():
+        record_id = ids[key]
+        if record_id is None:
+            continue
+        record = cast(Lead | Contact | Company | Deal | None, session.get(entity, record_id))
+        if record is None or record.deleted_at is not None:
+            if key in given:
+                raise RecordGoneError("the record it was dropped on has been deleted")
+            ids[key] = None
+            continue
+        names[key] = _record_name(record)
+        if isinstance(record, Deal):
+            ids["contact_id"] = ids["contact_id"] or record.contact_id
+            ids["company_id"] = ids["company_id"] or record.company_id
+        elif isinstance(record, Contact):
+            ids["company_id"] = ids["company_id"] or record.company_id
+    return names
+
+
+def _record_name(record: Lead | Contact | Company | Deal) -> str:
+    if isinstance(record, Lead):
+        return record.person_name
+    if isinstance(record, Contact):
+        return record.full_name
+    if isinstance(record, Company):
+        return record.name
+    return record.title
 
 
 def _existing(

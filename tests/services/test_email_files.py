@@ -250,6 +250,7 @@ def test_log_on_a_contact_fills_its_company_and_is_logged_once(
     mail = read_email_file(DATA / "mixed_attachments.eml")
     logged = log_email(db.sessions, mail, contact_id=people.wang)
     assert not logged.duplicate and logged.changes.activities
+    assert logged.record_name == "王小明"
     row = _activity(db, logged.activity_id)
     assert (row.kind, row.done, row.subject) == ("email", True, "Contract draft and price list")
     assert (row.contact_id, row.company_id, row.deal_id, row.lead_id) == (
@@ -267,9 +268,10 @@ def test_log_on_a_contact_fills_its_company_and_is_logged_once(
     assert row.body is not None and row.body.startswith("Hi Anna,")
 
     again = log_email(db.sessions, mail, contact_id=people.wang)
-    assert (again.activity_id, again.duplicate, again.changes.any()) == (
+    assert (again.activity_id, again.duplicate, again.record_name, again.changes.any()) == (
         logged.activity_id,
         True,
+        "王小明",
         False,
     )
     other = log_email(db.sessions, mail, contact_id=people.li)  # another record: logged there
@@ -282,6 +284,7 @@ def test_log_on_a_deal_links_its_contact_and_company(db: Database, people: Peopl
     mail = read_email_file(DATA / "quote_alternative.eml")
     owner = people.me
     logged = log_email(db.sessions, mail, deal_id=people.deal, owner_id=owner)
+    assert logged.record_name == "5G 基站"
     row = _activity(db, logged.activity_id)
     assert (row.deal_id, row.contact_id, row.company_id) == (
         people.deal,
@@ -309,13 +312,18 @@ def test_without_message_id_sender_subject_and_date_identify_the_email(
     assert _activity(db, logged.activity_id).subject == "(no subject)"
 
 
-def test_a_deleted_record_or_none_at_all_is_refused(db: Database, people: People) -> None:
+def test_deleted_records_and_no_record_at_all(db: Database, people: People) -> None:
     mail = read_email_file(DATA / "html_only.eml")
     with pytest.raises(RecordGoneError):
         log_email(db.sessions, mail, contact_id=people.lisa)
     with pytest.raises(RecordGoneError):
         log_email(db.sessions, mail, deal_id=uuid.uuid4())
+    with db.sessions.begin() as session:  # a deal whose contact was deleted: filed on the deal
+        session.get_one(Contact, people.wang).deleted_at = utcnow()
+    logged = log_email(db.sessions, mail, deal_id=people.deal)
+    row = _activity(db, logged.activity_id)
+    assert (row.deal_id, row.contact_id, row.company_id) == (people.deal, None, people.huawei)
     with pytest.raises(ValueError, match="filed under"):
         log_email(db.sessions, mail)
     with db.sessions() as session:
-        assert session.scalars(select(Activity.id)).all() == []
+        assert session.scalars(select(Activity.id)).all() == [logged.activity_id]
