@@ -4,12 +4,14 @@
 PNG/JPEG photos of a business card are read for a QR code whose card then
 pre-fills card entry for review; spreadsheets and text tables (.xlsx, .xlsm,
 .xls, .ods, .csv, .tsv, and .txt files that hold a table) open the import
-wizard; anything else gets a clear message.
+wizard; saved e-mails (.eml, .msg) are handed back to be filed as activities
+(`views/email_drop.py`); anything else gets a clear message.
 
 The window calls `dropped_paths(mime)` in its dropEvent, then runs
 `process_drop(...)` with `run_in_background` (it reads files and writes the
 database) and shows `DropResult.messages`; `DropResult.cards` go to
-`CardEntryPage.fill_from_card`, `DropResult.sheets` to the import wizard.
+`CardEntryPage.fill_from_card`, `DropResult.sheets` to the import wizard,
+`DropResult.emails` to `EmailDropper.drop(paths, None)`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crm_desktop.services.card_data import CardData, parse_vcards
 from crm_desktop.services.card_qr import CardQRError, card_from_image
 from crm_desktop.services.changes import Changes
+from crm_desktop.services.email_files import EMAIL_SUFFIXES
 from crm_desktop.services.events import default_user_id
 from crm_desktop.services.imports.cells import cell_text
 from crm_desktop.services.imports.source import ImportFileError, inspect_file, preview_rows
@@ -68,6 +71,7 @@ class DropResult:
     cards: tuple[CardData, ...] = ()
     changes: Changes = field(default_factory=Changes)
     sheets: tuple[Path, ...] = ()  # files for the import wizard
+    emails: tuple[Path, ...] = ()  # .eml/.msg files, to file as e-mail activities
 
 
 def dropped_paths(mime: QMimeData) -> list[Path]:
@@ -147,6 +151,7 @@ def process_drop(
     messages: list[str] = []
     cards: list[CardData] = []
     sheets: list[Path] = []
+    emails: list[Path] = []
     changes = Changes()
     for path in paths:
         suffix = path.suffix.lower()
@@ -158,6 +163,9 @@ def process_drop(
                 continue
             if suffix in SHEET_SUFFIXES and (suffix != ".txt" or holds_table(path)):
                 sheets.append(path)  # the wizard imports files of any size
+                continue
+            if suffix in EMAIL_SUFFIXES:
+                emails.append(path)  # read, matched and logged by EmailDropper
                 continue
             if path.stat().st_size > MAX_FILE_BYTES:
                 messages.append(_tr("{file}: the file is too large.").format(file=path.name))
@@ -179,8 +187,8 @@ def process_drop(
                 messages.append(
                     _tr(
                         "{file}: cannot use this file. Drop .vcf contact files, spreadsheets "
-                        "or CSV files to import, or PNG/JPEG photos of business cards with a "
-                        "QR code."
+                        "or CSV files to import, PNG/JPEG photos of business cards with a "
+                        "QR code, or e-mails saved as .eml or .msg files."
                     ).format(file=path.name)
                 )
         except CardQRError as exc:
@@ -191,4 +199,4 @@ def process_drop(
                     file=path.name, reason=exc.strerror or exc
                 )
             )
-    return DropResult(tuple(messages), tuple(cards), changes, tuple(sheets))
+    return DropResult(tuple(messages), tuple(cards), changes, tuple(sheets), tuple(emails))

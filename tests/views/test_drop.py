@@ -87,6 +87,16 @@ def test_photo_without_qr_and_other_files(sqlite_db: Database, tmp_path: Path) -
     assert result.messages[2].startswith("gone.vcf: cannot read the file")
 
 
+def test_saved_emails_are_handed_back_not_read(sqlite_db: Database, tmp_path: Path) -> None:
+    eml, msg = tmp_path / "quote.eml", tmp_path / "Outlook.MSG"
+    eml.write_text("From: a@example.com\r\n\r\nhi")
+    msg.write_bytes(b"not read here")
+    result = process_drop(sqlite_db.sessions, [eml, msg])
+    assert result.emails == (eml, msg)
+    assert (result.messages, result.sheets, result.cards) == ((), (), ())
+    assert not result.changes.any()
+
+
 def test_dropped_paths_keeps_local_files_only(tmp_path: Path) -> None:
     mime = QMimeData()
     assert not can_accept(mime)
