@@ -16,7 +16,7 @@ import enum
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_desktop.models.base import Base, Entity
@@ -60,6 +60,8 @@ class ImportChange(Base):
     """A record an import updated: its previous values, for undo."""
 
     __tablename__ = "import_change"
+    # A record's timeline lists the imports that changed it.
+    __table_args__ = (Index("ix_import_change_record", "record_id"),)
 
     batch_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("import_batch.id", ondelete="CASCADE"), primary_key=True

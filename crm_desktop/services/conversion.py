@@ -9,11 +9,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import (
+    Activity,
     Company,
     Contact,
     ContactMethod,
@@ -258,6 +260,7 @@ def convert_lead(
         lead.converted_at = utcnow()
         lead.converted_company_id = company.id if company else None
         lead.converted_contact_id = contact.id
+        _carry_activities(session, lead, company, contact, deal)
         session.flush()
         result = ConversionResult(
             lead_id=lead.id,
@@ -271,6 +274,27 @@ def convert_lead(
                 contacts=True,
                 companies=company_created or company is not None,
                 deals=deal is not None,
+                activities=True,
             ),
         )
     return result
+
+
+def _carry_activities(
+    session: Session, lead: Lead, company: Company | None, contact: Contact, deal: Deal | None
+) -> None:
+    """The lead's calls, notes and tasks go on with what it became (and stay on the lead)."""
+    values: dict[str, Any] = {
+        "contact_id": contact.id,
+        "updated_at": utcnow(),
+        "version": Activity.version + 1,  # a bulk UPDATE moves no version by itself
+    }
+    if company is not None:
+        values["company_id"] = company.id
+    if deal is not None:
+        values["deal_id"] = deal.id
+    session.execute(
+        update(Activity)
+        .where(Activity.lead_id == lead.id, Activity.contact_id.is_(None))
+        .values(**values)
+    )

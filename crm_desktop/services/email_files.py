@@ -327,7 +327,13 @@ def html_to_text(html: str) -> str:
 
 
 def _read_msg(path: Path, mtime: dt.datetime) -> EmailFile:
-    import extract_msg  # loaded on first use: it pulls in a lot
+    try:
+        import extract_msg  # loaded on first use: it pulls in a lot
+    except ImportError:
+        raise EmailFileError(
+            f"{path.name}: Outlook .msg files need the optional extract-msg package "
+            "(install crm-desktop[outlook]); or save the e-mail as .eml and drop that"
+        ) from None
 
     try:
         opened: Any = extract_msg.openMsg(str(path), strict=False)

@@ -11,12 +11,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Literal
 
 from sqlalchemy import Select, SQLColumnExpression, exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import (
+    CONTACT_KINDS,
+    Activity,
     Company,
     ContactMethod,
     Deal,
@@ -29,6 +32,7 @@ from crm_desktop.models import (
     Tag,
     Tagging,
     User,
+    utcnow,
 )
 from crm_desktop.models import Contact as ContactEntity
 
@@ -42,6 +46,15 @@ ENTITIES: dict[str, Entity] = {
     "companies": Company,
     "deals": Deal,
 }
+
+
+# Follow-up filters on contacts and companies (greetings, cross-selling):
+QUIET_DAYS = 90
+FOLLOW_UPS = (
+    "quiet",  # no call, meeting or e-mail in the last QUIET_DAYS days (or ever)
+    "customers_quiet",  # the same, among those with a won deal
+    "no_next_step",  # no open activity (task, planned call or meeting)
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,7 @@ class ListQuery:
     status: str | None = None  # leads only
     stage_id: uuid.UUID | None = None  # deals only
     event_id: uuid.UUID | None = None
+    follow_up: str | None = None  # contacts and companies: one of FOLLOW_UPS
     sort_key: str | None = None  # None: the kind's default (its name column)
     descending: bool = False
 
@@ -115,6 +129,49 @@ def _primary(entity: Entity, kinds: Sequence[str]) -> SQLColumnExpression[Any]:
     )
 
 
+def _activity_link(entity: Entity) -> Any:
+    return Activity.contact_id if entity is ContactEntity else Activity.company_id
+
+
+def _last_contact(entity: Entity) -> SQLColumnExpression[Any]:
+    """When the record was last called, met or e-mailed (a done activity)."""
+    return (
+        select(func.max(Activity.occurs_at))
+        .where(
+            _activity_link(entity) == entity.id,
+            Activity.deleted_at.is_(None),
+            Activity.done.is_(True),
+            Activity.kind.in_(CONTACT_KINDS),
+        )
+        .scalar_subquery()
+    )
+
+
+def _follow_up(entity: Entity, which: str) -> Any:
+    link = _activity_link(entity)
+    live = (link == entity.id, Activity.deleted_at.is_(None))
+    if which == "no_next_step":
+        return ~exists().where(*live, Activity.done.is_(False))
+    cutoff = utcnow() - timedelta(days=QUIET_DAYS)
+    quiet = ~exists().where(
+        *live,
+        Activity.done.is_(True),
+        Activity.kind.in_(CONTACT_KINDS),
+        Activity.occurs_at >= cutoff,
+    )
+    if which == "quiet":
+        return quiet
+    if which == "customers_quiet":
+        deal_link = Deal.contact_id if entity is ContactEntity else Deal.company_id
+        won = exists().where(
+            deal_link == entity.id,
+            Deal.deleted_at.is_(None),
+            Deal.stage_id.in_(select(Stage.id).where(Stage.is_won.is_(True))),
+        )
+        return quiet & won
+    raise ValueError(f"unknown follow-up filter {which!r}")
+
+
 _EMAIL = (MethodKind.EMAIL.value,)
 _PHONES = (MethodKind.PHONE.value, MethodKind.MOBILE.value)
 
@@ -140,6 +197,10 @@ def _specs(kind: str) -> tuple[_Spec, ...]:
             _Spec(Column("email", "E-mail"), lambda: _primary(ContactEntity, _EMAIL)),
             _Spec(Column("phone", "Phone"), lambda: _primary(ContactEntity, _PHONES)),
             _Spec(Column("owner", "Owner"), lambda: User.name, ("owner",)),
+            _Spec(
+                Column("last_contact", "Last contact", sortable=False),
+                lambda: _last_contact(ContactEntity),
+            ),
             _Spec(Column("updated", "Updated"), lambda: ContactEntity.updated_at),
         )
     if kind == "companies":
@@ -150,6 +211,10 @@ def _specs(kind: str) -> tuple[_Spec, ...]:
             _Spec(Column("country", "Country"), lambda: Company.country),
             _Spec(Column("website", "Website"), lambda: Company.website),
             _Spec(Column("owner", "Owner"), lambda: User.name, ("owner",)),
+            _Spec(
+                Column("last_contact", "Last contact", sortable=False),
+                lambda: _last_contact(Company),
+            ),
         )
     if kind == "deals":
         return (
@@ -235,6 +300,8 @@ def _filtered(q: ListQuery, stmt: Select[Any]) -> Select[Any]:
         stmt = stmt.where(Deal.stage_id == q.stage_id)
     if q.event_id is not None and entity in (Lead, ContactEntity, Deal):
         stmt = stmt.where(entity.event_id == q.event_id)
+    if q.follow_up is not None and entity in (ContactEntity, Company):
+        stmt = stmt.where(_follow_up(entity, q.follow_up))
     return stmt
 
 

@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.services.changes import Changes
-from crm_desktop.services.listing import FilterOptions, Kind, ListQuery, Option, filter_options
+from crm_desktop.services.listing import (
+    QUIET_DAYS,
+    FilterOptions,
+    Kind,
+    ListQuery,
+    Option,
+    filter_options,
+)
 from crm_desktop.views.dialogs import Prompts, QtPrompts
 from crm_desktop.views.forms import form_for
 from crm_desktop.views.table_model import RecordTableModel, status_text
@@ -78,6 +85,8 @@ class ListPage(QWidget):
         self.form.saved.connect(self._on_form_saved)
         self.form.open_requested.connect(self.open_requested)
         self.form.event_requested.connect(self.event_requested)
+        self.form.timeline.open_requested.connect(self.open_requested)
+        self.form.timeline.changes_made.connect(self.changes_made)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.form)
@@ -124,6 +133,17 @@ class ListPage(QWidget):
             self._filter_bar.addWidget(self.event_filter, 1)
         else:
             self.event_filter.hide()
+        self.follow_up_filter = self._combo("followUpFilter", _tr("Any follow-up state"))
+        for key, label in (
+            ("quiet", _tr("Not contacted for %1 days")),
+            ("customers_quiet", _tr("Customers not contacted for %1 days")),
+            ("no_next_step", _tr("No next step")),
+        ):
+            self.follow_up_filter.addItem(label.replace("%1", str(QUIET_DAYS)), key)
+        if self.kind in ("contacts", "companies"):
+            self._filter_bar.addWidget(self.follow_up_filter, 1)
+        else:
+            self.follow_up_filter.hide()
 
     def _combo(self, name: str, everything: str) -> QComboBox:
         combo = QComboBox()
@@ -228,6 +248,11 @@ class ListPage(QWidget):
             status=self.status_filter.currentData() if self.kind == "leads" else None,
             stage_id=ident(self.stage_filter) if self.kind == "deals" else None,
             event_id=ident(self.event_filter) if self.kind != "companies" else None,
+            follow_up=(
+                self.follow_up_filter.currentData()
+                if self.kind in ("contacts", "companies")
+                else None
+            ),
         )
 
     def _apply_filters(self) -> None:
@@ -304,12 +329,15 @@ class ListPage(QWidget):
 
     def apply_changes(self, changes: Changes) -> None:
         """Reload what this page shows if the change touches it."""
-        if getattr(changes, self.kind):
+        # The "Last contact" column and the follow-up filter follow activities.
+        follow_up = changes.activities and self.kind in ("contacts", "companies")
+        if getattr(changes, self.kind) or follow_up:
             self.model.reload()
             if changes is not self._own_changes:
                 self.form.refresh()  # linked records or names may have changed elsewhere
         if changes.tags or changes.users or changes.events or changes.pipelines:
             self.refresh_options()
+        self.form.timeline.apply_changes(changes)
 
     def current_id(self) -> uuid.UUID | None:
         rows = self.table.selectionModel().selectedRows()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm_desktop.models.database import Database
+from crm_desktop.services.calendar_export import CalendarExport, export_calendar
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.conversion import ConversionResult
 from crm_desktop.services.listing import KINDS, Kind
@@ -44,6 +45,7 @@ from crm_desktop.views.dashboard import DashboardPage
 from crm_desktop.views.deal_alerts import DealAlertWatcher
 from crm_desktop.views.dialogs import Prompts, QtPrompts
 from crm_desktop.views.drop import DropResult, dropped_paths, process_drop
+from crm_desktop.views.email_drop import EmailDropper
 from crm_desktop.views.import_wizard import ImportHistoryDialog, ImportWizard, QtFileChooser
 from crm_desktop.views.import_wizard.state import FileChooser
 from crm_desktop.views.list_page import ListPage
@@ -149,6 +151,13 @@ class MainWindow(QMainWindow):
             lambda deal_id: self.show_record("deals", deal_id)
         )
         self.add_page("dashboard", self.tr("Dashboard"), self.dashboard)
+        # E-mails (.eml/.msg) dropped on the window or on a record's form.
+        self.email_dropper = EmailDropper(db.sessions, parent_widget=self, parent=self)
+        self.email_dropper.changes_made.connect(self.apply_changes)
+        self.email_dropper.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.email_dropper.failed.connect(self._on_email_drop_failed)
+        for page in self.list_pages.values():
+            page.form.set_email_dropper(self.email_dropper)
         self.setAcceptDrops(True)
 
         self._build_actions()
@@ -291,6 +300,53 @@ class MainWindow(QMainWindow):
             dialog.activateWindow()
         return dialog
 
+    def quick_add(self, kind: str) -> object:
+        """Ctrl+L, Ctrl+Shift+L, Ctrl+Shift+T: a call, a note or a task for the record shown."""
+        page = self.current_list_page()
+        if page is None or page.form.record_id is None:
+            self.statusBar().showMessage(self.tr("Open a record first."), 4000)
+            return None
+        timeline = page.form.timeline
+        page.form.tabs.setCurrentWidget(timeline)
+        opener = {"call": timeline.log_call, "note": timeline.add_note, "task": timeline.new_task}
+        return opener[kind]()
+
+    def export_calendar(self) -> None:
+        """File ▸ Export calendar: open tasks and meetings to an .ics file for calendar programs."""
+        path = self.file_chooser.save_file(
+            self,
+            self.tr("Export tasks and meetings"),
+            "crm-calendar.ics",
+            self.tr("Calendar files (*.ics)"),
+        )
+        if path is None:
+            return
+        if path.suffix.lower() != ".ics":
+            path = path.with_name(path.name + ".ics")
+        self.statusBar().showMessage(self.tr("Writing %1…").replace("%1", path.name))
+        run_in_background(
+            export_calendar,
+            parent=self,
+            on_done=self._on_calendar_exported,
+            on_error=lambda message, _t: self.prompts.show_error(
+                self, self.tr("Export calendar"), message
+            ),
+            sessions=self.db.sessions,
+            path=path,
+        )
+
+    def _on_calendar_exported(self, result: CalendarExport) -> None:
+        self.statusBar().showMessage(
+            self.tr("%1: %2 meeting(s) and %3 task(s) written; import it into your calendar.")
+            .replace("%1", result.path.name)
+            .replace("%2", str(result.meetings))
+            .replace("%3", str(result.tasks)),
+            10000,
+        )
+
+    def _on_email_drop_failed(self, text: str) -> None:
+        self.prompts.show_error(self, self.tr("Dropped e-mails"), text)
+
     def drop_files(self, paths: list[Path]) -> None:
         """Leads from .vcf files, cards to review from photos; the work runs off the GUI thread."""
         event_id, source_id, owner_id = self.card_entry.drop_context()
@@ -351,6 +407,18 @@ class MainWindow(QMainWindow):
         self.settings_action = action(
             self.tr("Se&ttings…"), QKeySequence.StandardKey.Preferences, self.open_settings
         )
+        self.log_call_action = action(
+            self.tr("&Log call…"), QKeySequence("Ctrl+L"), lambda: self.quick_add("call")
+        )
+        self.add_note_action = action(
+            self.tr("Add &note…"), QKeySequence("Ctrl+Shift+L"), lambda: self.quick_add("note")
+        )
+        self.new_task_action = action(
+            self.tr("New &task…"), QKeySequence("Ctrl+Shift+T"), lambda: self.quick_add("task")
+        )
+        self.export_calendar_action = action(
+            self.tr("Export &calendar (.ics)…"), QKeySequence(), self.export_calendar
+        )
 
         for page in self.list_pages.values():
             page.table.addAction(self.delete_action)
@@ -362,6 +430,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.import_history_action)
+        file_menu.addAction(self.export_calendar_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit_menu = menu.addMenu(self.tr("&Edit"))
@@ -373,6 +442,10 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.settings_action)
         record_menu = menu.addMenu(self.tr("&Record"))
         record_menu.addAction(self.convert_action)
+        record_menu.addSeparator()
+        record_menu.addAction(self.log_call_action)
+        record_menu.addAction(self.add_note_action)
+        record_menu.addAction(self.new_task_action)
         self.view_menu = menu.addMenu(self.tr("&View"))
         self.view_menu.addAction(self.reload_action)
         self.view_menu.addSeparator()
@@ -426,6 +499,8 @@ class MainWindow(QMainWindow):
         self.delete_action.setEnabled(page is not None)
         self.undo_action.setEnabled(bool(self._undo_stack))
         self.convert_action.setEnabled(page is not None and page.kind == "leads")
+        for act in (self.log_call_action, self.add_note_action, self.new_task_action):
+            act.setEnabled(page is not None)
 
     # ---- slots -----------------------------------------------------------------------------
 
@@ -562,6 +637,8 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         if result.changes.any():
             self.apply_changes(result.changes)
+        if result.emails:
+            self.email_dropper.drop(list(result.emails), None)
         if result.cards:
             self.show_page("cards")
             self.card_entry.review_cards(result.cards)

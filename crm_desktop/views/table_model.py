@@ -65,6 +65,7 @@ _HEADER_TEXTS = (
     _tr("Owner"),
     _tr("Created"),
     _tr("Updated"),
+    _tr("Last contact"),
     _tr("Industry"),
     _tr("City"),
     _tr("Country"),

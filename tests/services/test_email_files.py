@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +118,15 @@ def test_outlook_msg() -> None:
     assert mail.body == "Anna，您好：\n\n新的报价单见附件。\n\n王小明"
     assert mail.attachment_names == ("报价单_第3版.xlsx", "logo.png")
     assert mail.message_id == "<AM0PR07MB1234.outlook@huawei-example.cn>"
+
+
+def test_without_the_optional_outlook_reader_a_msg_gets_a_clear_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "extract_msg", None)  # as if not installed
+    with pytest.raises(EmailFileError) as caught:
+        read_email_file(DATA / "outlook_quote.msg")
+    assert str(caught.value).startswith("outlook_quote.msg: Outlook .msg files need the optional")
 
 
 def test_broken_charset_and_date_do_not_crash(tmp_path: Path) -> None:

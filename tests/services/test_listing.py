@@ -119,7 +119,16 @@ def _names(db: Database, q: ListQuery) -> list[object]:
 
 def test_contacts_columns_and_values(db: Database, sample: dict[str, uuid.UUID]) -> None:
     keys = [c.key for c in columns("contacts")]
-    assert keys == ["name", "company", "title", "email", "phone", "owner", "updated"]
+    assert keys == [
+        "name",
+        "company",
+        "title",
+        "email",
+        "phone",
+        "owner",
+        "last_contact",
+        "updated",
+    ]
     rows = fetch_page(db.sessions, ListQuery("contacts"), 0, 50)
     assert [r.values[0] for r in rows] == ["Anna Müller", "王小明"]  # deleted one never listed
     anna = rows[0]
@@ -129,6 +138,7 @@ def test_contacts_columns_and_values(db: Database, sample: dict[str, uuid.UUID])
     assert anna.values[3] == "anna@acme.com"  # lowest position wins
     assert anna.values[4] is None
     assert anna.values[5] == "Me"
+    assert anna.values[6] is None  # never called, met or e-mailed
     assert rows[1].values[4] == "138 0013 8000"
     assert count_rows(db.sessions, ListQuery("contacts")) == 2
 

@@ -54,7 +54,7 @@ def test_pages_load_on_demand(qtbot, sqlite_db: Database) -> None:
     _add_companies(sqlite_db, 1000)
     model = _model(qtbot, sqlite_db)
     assert model.rowCount() == 1000
-    assert model.columnCount() == 6
+    assert model.columnCount() == 7
     _settle(qtbot, model)
     assert model.loaded_row_count() == 50  # the first page, shown while counting
     assert _text(model, 510) == PLACEHOLDER

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QCoreApplication, QMimeData, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -22,11 +23,13 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from crm_desktop.services.email_files import EMAIL_SUFFIXES
 from crm_desktop.services.listing import Kind
 from crm_desktop.services.records import (
     FIELDS,
@@ -41,7 +44,10 @@ from crm_desktop.services.records import (
     load_record,
     save_record,
 )
+from crm_desktop.views.activities.timeline_panel import TimelinePanel
 from crm_desktop.views.dialogs import Prompts, QtPrompts
+from crm_desktop.views.drop import dropped_paths
+from crm_desktop.views.email_drop import EmailDropper
 from crm_desktop.views.forms.fields import (
     ChoiceEditor,
     FieldEditor,
@@ -140,6 +146,7 @@ class RecordForm(QWidget):
         self._saving = False
         self._was_dirty = False
         self._options: FormOptions | None = None
+        self._email_dropper: EmailDropper | None = None
         self._build()
         self._set_enabled(False)
         self.heading.setText(tr("No record selected"))
@@ -214,6 +221,13 @@ class RecordForm(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Activities, stage changes, conversion and imports; facts above the tabs.
+        self.timeline = TimelinePanel(self._sessions, self._prompts)
+        self.timeline.setObjectName("timelinePanel")
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("formTabs")
+        self.tabs.addTab(scroll, tr("Details"))
+        self.tabs.addTab(self.timeline, tr("Activity"))
 
         self.save_button = QPushButton(tr("Save"))
         self.save_button.setObjectName("save")
@@ -233,8 +247,33 @@ class RecordForm(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.message)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.timeline.facts_label)
+        layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
+
+    def set_email_dropper(self, dropper: EmailDropper) -> None:
+        """E-mails (.eml/.msg) dropped on this form are filed under the record shown."""
+        self._email_dropper = dropper
+        self.setAcceptDrops(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._email_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._email_paths(event.mimeData())
+        if paths and self.record_id is not None and self._email_dropper is not None:
+            event.acceptProposedAction()  # accepted here, so the window does not take it too
+            self._email_dropper.drop(paths, (self.KIND, self.record_id))
+        else:
+            event.ignore()
+
+    def _email_paths(self, mime: QMimeData) -> list[Path]:
+        if self._email_dropper is None or self.record_id is None:
+            return []
+        return [p for p in dropped_paths(mime) if p.suffix.lower() in EMAIL_SUFFIXES]
 
     def extra_buttons(self) -> list[QPushButton]:
         """Buttons a kind adds left of Revert/Save."""
@@ -342,6 +381,7 @@ class RecordForm(QWidget):
         self.methods.set_methods([])
         self.tags.clear()
         self.links.clear()
+        self.timeline.set_record(self.KIND, None)
         self._clear_errors()
         self._set_enabled(False)
         self._update_dirty()
@@ -397,6 +437,7 @@ class RecordForm(QWidget):
         self._set_enabled(True)
         self._baseline = self._state()
         self._update_dirty()
+        self.timeline.set_record(self.KIND, detail.id, self.heading.text())
 
     # ---- internals -------------------------------------------------------------------------
 
