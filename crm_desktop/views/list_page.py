@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from crm_desktop.models import MethodKind
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.listing import (
     QUIET_DAYS,
@@ -35,6 +36,7 @@ from crm_desktop.services.listing import (
     Option,
     filter_options,
 )
+from crm_desktop.views.contact_links import contact_url, open_contact_url
 from crm_desktop.views.dialogs import Prompts, QtPrompts
 from crm_desktop.views.forms import form_for
 from crm_desktop.views.table_model import RecordTableModel, status_text
@@ -180,6 +182,8 @@ class ListPage(QWidget):
         header.sectionResized.connect(lambda *_a: self._save_later())
         header.sortIndicatorChanged.connect(lambda *_a: self.save_layout())
         table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._on_table_context_menu)
         self._layout_timer = QTimer(self)
         self._layout_timer.setSingleShot(True)
         self._layout_timer.setInterval(500)
@@ -260,6 +264,31 @@ class ListPage(QWidget):
         self.model.set_query(self._query_from_filters(self.model.query))
 
     # ---- columns and layout ----------------------------------------------------------------
+
+    def row_menu(self, row: int) -> QMenu:
+        """A row's menu: write to its e-mail address, call its phone (mailto:, tel:)."""
+        menu = QMenu(self)
+        keys = self.model.column_keys()
+        for key, kind, text in (
+            ("email", MethodKind.EMAIL.value, _tr("Write an e-mail to %1")),
+            ("phone", MethodKind.PHONE.value, _tr("Call %1")),
+            ("website", MethodKind.WEBSITE.value, _tr("Open %1")),
+        ):
+            if key not in keys:
+                continue
+            value = self.model.index(row, keys.index(key)).data()
+            url = contact_url(kind, str(value or ""))
+            if url is not None:
+                action = menu.addAction(text.replace("%1", str(value)))
+                action.triggered.connect(lambda _c=False, url=url: open_contact_url(url))
+        return menu
+
+    def _on_table_context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if index.isValid():
+            menu = self.row_menu(index.row())
+            if not menu.isEmpty():
+                menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _on_header_context_menu(self, pos: QPoint) -> None:
         self.column_menu().popup(self.table.horizontalHeader().mapToGlobal(pos))

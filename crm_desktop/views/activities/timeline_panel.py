@@ -9,6 +9,7 @@ call, add a note or schedule a task for the record shown.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import html
 import logging
 import uuid
@@ -27,6 +28,7 @@ from crm_desktop.services.changes import Changes
 from crm_desktop.services.records import RecordNotFoundError
 from crm_desktop.services.reports.money import Money
 from crm_desktop.views.activities.activity_dialog import ActivityDialog, kind_text, offer_next_step
+from crm_desktop.views.contact_links import open_contact_url
 from crm_desktop.views.dialogs import Prompts, QtPrompts
 from crm_desktop.views.worker import run_in_background
 
@@ -70,6 +72,20 @@ def _money(value: Money, currency: str) -> str:
             "%2", other
         )
     return text
+
+
+def _mail_links(addresses: str | None) -> str:
+    """ "Anna <anna@x.de>, bo@y.cn" with each address a mailto: link."""
+    if not addresses:
+        return "?"
+    parts = []
+    for name, address in email.utils.getaddresses([addresses]):
+        if "@" not in address:
+            parts.append(html.escape(name or address))
+            continue
+        link = f"<a href='mailto:{html.escape(address, quote=True)}'>{html.escape(address)}</a>"
+        parts.append(f"{html.escape(name)} &lt;{link}&gt;" if name else link)
+    return ", ".join(parts)
 
 
 class TimelinePanel(QWidget):
@@ -364,11 +380,9 @@ class TimelinePanel(QWidget):
         if entry.email_from or entry.email_to:
             lines.append(
                 "<span style='color:#666'>"
-                + html.escape(
-                    tr("From %1 to %2")
-                    .replace("%1", entry.email_from or "?")
-                    .replace("%2", entry.email_to or "?")
-                )
+                + tr("From %1 to %2")
+                .replace("%1", _mail_links(entry.email_from))
+                .replace("%2", _mail_links(entry.email_to))
                 + "</span>"
             )
         if entry.text:
@@ -432,6 +446,9 @@ class TimelinePanel(QWidget):
     # ---- slots -----------------------------------------------------------------------------
 
     def _on_anchor_clicked(self, url: QUrl) -> None:
+        if url.scheme() in ("mailto", "tel"):
+            open_contact_url(url)
+            return
         target = url.toString()
         action, _, rest = target.partition(":")
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, QUrl, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from crm_desktop.models import MethodKind
 from crm_desktop.services.records import MethodDetail, MethodInput
+from crm_desktop.views.contact_links import action_text, contact_url, open_contact_url
 
 
 def _tr(text: str) -> str:
@@ -57,6 +58,9 @@ class _MethodRow:
         self.error.setObjectName("fieldError")
         self.error.setWordWrap(True)
         self.error.hide()
+        self.open = QToolButton()
+        self.open.setObjectName("openMethod")
+        self.open.clicked.connect(self._on_open_clicked)
         self.remove = QToolButton()
         self.remove.setText("✕")
         self.remove.setToolTip(_tr("Remove this row"))
@@ -77,13 +81,37 @@ class _MethodRow:
         ):  # hide() only: showing a widget without a parent opens a window
             self.formatted.hide()
             self.below.hide()
+        self._normalized = method.normalized if method is not None else None
+        self._update_open()
         self.kind.currentIndexChanged.connect(lambda _i: editor.changed.emit())
+        self.kind.currentIndexChanged.connect(lambda _i: self._update_open())
         self.label.textChanged.connect(lambda _t: editor.changed.emit())
         self.value.textChanged.connect(lambda _t: editor.changed.emit())
+        self.value.textChanged.connect(lambda _t: self._on_value_edited())
         self.remove.clicked.connect(lambda: editor.remove_row(self))
 
     def widgets(self) -> list[QWidget]:
-        return [self.kind, self.label, self.value, self.remove, self.below]
+        return [self.kind, self.label, self.value, self.open, self.remove, self.below]
+
+    def url(self) -> QUrl | None:
+        return contact_url(str(self.kind.currentData()), self.value.text(), self._normalized)
+
+    def _on_value_edited(self) -> None:
+        self._normalized = None  # the saved normal form no longer matches what is typed
+        self._update_open()
+
+    def _update_open(self) -> None:
+        kind = str(self.kind.currentData())
+        self.open.setText(
+            {MethodKind.EMAIL.value: "✉", MethodKind.WEBSITE.value: "↗"}.get(kind, "☎")
+        )
+        self.open.setToolTip(action_text(kind))
+        self.open.setEnabled(self.url() is not None)
+
+    def _on_open_clicked(self) -> None:
+        url = self.url()
+        if url is not None:
+            open_contact_url(url)
 
     def state(self) -> tuple[object, ...]:
         return (self.id, self.kind.currentData(), self.label.text(), self.value.text())
@@ -177,5 +205,6 @@ class MethodsEditor(QWidget):
             self._grid.addWidget(row.kind, base, 0)
             self._grid.addWidget(row.label, base, 1)
             self._grid.addWidget(row.value, base, 2)
-            self._grid.addWidget(row.remove, base, 3)
+            self._grid.addWidget(row.open, base, 3)
+            self._grid.addWidget(row.remove, base, 4)
             self._grid.addWidget(row.below, base + 1, 2)
