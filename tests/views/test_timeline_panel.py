@@ -68,7 +68,7 @@ def test_the_tab_shows_facts_next_steps_and_history(
         contact_id=c.contact,
     )
     add_deal(sqlite_db, c, "Pumps", "Won", "2500", closed_at=now - dt.timedelta(days=3))
-    _window, form, panel = _open_contact(qtbot, sqlite_db, settings, customer)
+    _window, _form, panel = _open_contact(qtbot, sqlite_db, settings, customer)
     facts = panel.facts_label.text()
     assert panel.facts_label.isVisible()
     assert "12 days ago" in facts
