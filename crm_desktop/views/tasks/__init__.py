@@ -1,0 +1,1 @@
+"""The Tasks page (overdue, today, upcoming, done) and the reminders window."""
