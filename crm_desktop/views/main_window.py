@@ -1,8 +1,9 @@
 """The main window: a sidebar of pages, menus, a toolbar and a status bar.
 
-It hosts the four record lists, card entry, the pipeline board and the dashboard, opens global
-search (Ctrl+K), lead conversion, the import wizard (Ctrl+I) and the import history,
-and takes dropped files (.vcf and card photos; spreadsheets open the wizard, see drop.py).
+It hosts the four record lists, card entry, the pipeline board, the dashboard and the Tasks
+page; starts reminders and alerts; opens global search (Ctrl+K), lead conversion, the
+import wizard (Ctrl+I), the import history and the calendar export; and takes dropped files
+(.vcf and card photos; spreadsheets open the wizard; e-mails are filed, see email_drop.py).
 Every mutation's Changes comes back here and goes to each page once
 (`apply_changes`), and each page reloads only if it shows that kind of record.
 """
@@ -51,8 +52,10 @@ from crm_desktop.views.import_wizard.state import FileChooser
 from crm_desktop.views.list_page import ListPage
 from crm_desktop.views.notifier import TrayNotifier
 from crm_desktop.views.pipeline import BoardPrompts, PipelineBoardPage, QtBoardPrompts
+from crm_desktop.views.reminders import ReminderWatcher
 from crm_desktop.views.search_dialog import SearchDialog
 from crm_desktop.views.settings_dialog import SettingsDialog
+from crm_desktop.views.tasks.tasks_page import TasksPage
 from crm_desktop.views.worker import run_in_background
 
 # Search hits and duplicate links name one record ("contact"); pages are named by their lists.
@@ -97,6 +100,7 @@ class MainWindow(QMainWindow):
         self.import_history: ImportHistoryDialog | None = None
         self.notifier: TrayNotifier | None = None
         self.deal_alerts: DealAlertWatcher | None = None
+        self.reminders: ReminderWatcher | None = None
         self.file_chooser: FileChooser = QtFileChooser()  # tests put a scripted one here
         self._page_keys: list[str] = []
         self._page_actions: list[QAction] = []
@@ -151,6 +155,11 @@ class MainWindow(QMainWindow):
             lambda deal_id: self.show_record("deals", deal_id)
         )
         self.add_page("dashboard", self.tr("Dashboard"), self.dashboard)
+        self.tasks_page = TasksPage(db.sessions, self.settings, self.prompts)
+        self.tasks_page.changes_made.connect(self.apply_changes)
+        self.tasks_page.open_requested.connect(self.show_record)
+        self.tasks_page.load_failed.connect(self._on_load_failed)
+        self.add_page("tasks", self.tr("Tasks"), self.tasks_page)
         # E-mails (.eml/.msg) dropped on the window or on a record's form.
         self.email_dropper = EmailDropper(db.sessions, parent_widget=self, parent=self)
         self.email_dropper.changes_made.connect(self.apply_changes)
@@ -172,9 +181,19 @@ class MainWindow(QMainWindow):
     # ---- public API ------------------------------------------------------------------------
 
     def start_alerts(self) -> None:
-        """Desktop notifications for large deals (managers); the app calls it once shown."""
-        if self.deal_alerts is None:
+        """Desktop notifications: due reminders and overdue tasks for everyone, large deals
+        for managers. The app calls it once the window is shown."""
+        if self.notifier is None:
             self.notifier = TrayNotifier(self)
+        if self.reminders is None:
+            self.reminders = ReminderWatcher(
+                self.db.sessions, self.notifier, self.show_record, self
+            )
+            self.reminders.changes_made.connect(self.apply_changes)
+            self.reminders.tasks_requested.connect(lambda: self.show_page("tasks"))
+            self.changes_applied.connect(self.reminders.apply_changes)
+            self.reminders.start()
+        if self.deal_alerts is None:
             self.deal_alerts = DealAlertWatcher(
                 self.db,
                 self.settings,
@@ -302,6 +321,8 @@ class MainWindow(QMainWindow):
 
     def quick_add(self, kind: str) -> object:
         """Ctrl+L, Ctrl+Shift+L, Ctrl+Shift+T: a call, a note or a task for the record shown."""
+        if kind == "task" and self.current_key() == "tasks":
+            return self.tasks_page.open_dialog()
         page = self.current_list_page()
         if page is None or page.form.record_id is None:
             self.statusBar().showMessage(self.tr("Open a record first."), 4000)
@@ -499,8 +520,9 @@ class MainWindow(QMainWindow):
         self.delete_action.setEnabled(page is not None)
         self.undo_action.setEnabled(bool(self._undo_stack))
         self.convert_action.setEnabled(page is not None and page.kind == "leads")
-        for act in (self.log_call_action, self.add_note_action, self.new_task_action):
+        for act in (self.log_call_action, self.add_note_action):
             act.setEnabled(page is not None)
+        self.new_task_action.setEnabled(page is not None or self.current_key() == "tasks")
 
     # ---- slots -----------------------------------------------------------------------------
 

@@ -86,6 +86,7 @@ def test_window_shows_pages_and_status(qtbot, sqlite_db: Database, settings: QSe
         "Card entry",
         "Pipeline",
         "Dashboard",
+        "Tasks",
     ]
     assert window.findChild(QLabel, "dbLabel").text() == sqlite_db.describe()
     window.show_page("contacts")

@@ -152,7 +152,7 @@ def test_ctrl_t_moves_to_tomorrow_and_ctrl_shift_t_to_next_week(
         page.set_bucket(Bucket.UPCOMING)
     page.select_row(0)
     modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-    QTest.keyClick(page.table, Qt.Key.Key_T, modifiers)
+    QTest.keyClick(page.table, Qt.Key.Key_N, modifiers)
     qtbot.waitUntil(lambda: load(sqlite_db, late).occurs_at != expected)
     assert load(sqlite_db, late).occurs_at == next_week(expected, NOW, BERLIN)
 

@@ -165,3 +165,14 @@ def test_follow_up_filter_on_the_contacts_list(
     page.follow_up_filter.setCurrentIndex(page.follow_up_filter.findData("quiet"))
     qtbot.waitUntil(lambda: page.model.count_known and page.model.rowCount() == 1)
     qtbot.waitUntil(lambda: page.model.index(0, 0).data() == "王小明")
+
+
+def test_a_new_activitys_reminder_follows_its_kind(qtbot, sqlite_db: Database) -> None:
+    dialog = ActivityDialog(sqlite_db.sessions, kind="task")
+    qtbot.addWidget(dialog)
+    assert dialog.reminder.currentData() == 0  # at the due time
+    dialog.kind.setCurrentIndex(dialog.kind.findData("meeting"))
+    assert dialog.reminder.currentData() == 15
+    dialog.kind.setCurrentIndex(dialog.kind.findData("note"))
+    assert dialog.reminder.currentData() is None
+    assert dialog.reminder.currentText() == "No reminder"

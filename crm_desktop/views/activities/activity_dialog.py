@@ -199,7 +199,6 @@ class ActivityDialog(QDialog):
         start = occurs_at or (now if kind in _LOGGED else next_step_default(now, self._zone))
         self._set_when(start)
         self.done_box.setChecked(kind in _LOGGED and start <= now)
-        self.reminder.setCurrentIndex(1 if kind == ActivityKind.TASK.value else 0)
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self._on_kind_changed()
         self.subject.setFocus()
@@ -255,6 +254,11 @@ class ActivityDialog(QDialog):
 
     def _on_kind_changed(self) -> None:
         kind = self.current_kind()
+        if self._activity_id is None:
+            # A new activity's reminder follows its kind: tasks at the due time, meetings
+            # 15 minutes before, logged calls, e-mails and notes none.
+            minutes = {ActivityKind.TASK.value: 0, ActivityKind.MEETING.value: 15}.get(kind)
+            self.reminder.setCurrentIndex(max(self.reminder.findData(minutes), 0))
         self.outcome.setEnabled(kind in (ActivityKind.CALL.value, ActivityKind.MEETING.value))
         self.duration.setEnabled(kind in (ActivityKind.CALL.value, ActivityKind.MEETING.value))
 

@@ -1,7 +1,7 @@
 """The Tasks page: overdue, today, upcoming and done to-dos of one owner (or everyone).
 
 Keyboard first: Space (or Ctrl+Enter) checks off the selected to-dos (reopens them in
-Done), Ctrl+T moves them to tomorrow, Ctrl+Shift+T to next Monday, Ctrl+D asks for a
+Done), Ctrl+T moves them to tomorrow, Ctrl+Shift+N to next Monday, Ctrl+D asks for a
 date; Enter opens the linked record. Lists load in the background; changes are saved
 on a one-thread pool, so they land in the order they were made. The page reloads every
 minute while shown, so "Today" rolls over at local midnight and due tasks turn red.
@@ -237,7 +237,7 @@ class TasksPage(QWidget):
             "tomorrow", _tr("Tomorrow"), ["Ctrl+T"], self.move_to_tomorrow, False
         )
         self.next_week_action = action(
-            "nextWeek", _tr("Next week"), ["Ctrl+Shift+T"], self.move_to_next_week, False
+            "nextWeek", _tr("Next week"), ["Ctrl+Shift+N"], self.move_to_next_week, False
         )
         self.date_action = action(
             "rescheduleDate", _tr("Reschedule to a date…"), ["Ctrl+D"], self.move_to_date, False
