@@ -116,3 +116,31 @@ def test_pipeline_board_cards_paint_without_losing_none(
     column.view.setCurrentIndex(column.model.index(1))  # a selected card paints too
     _assert_no_none_drift(column.view.viewport())
     _assert_no_none_drift(column.header)
+
+
+def test_tasks_table_paints_without_losing_none(qtbot, sqlite_db: Database, tmp_path) -> None:
+    """TaskTableModel.data is a Python override called for every visible cell."""
+    import datetime as dt
+
+    from PySide6.QtCore import QSettings
+
+    from crm_desktop.models import utcnow
+    from crm_desktop.services.activities.store import ActivityInput, save_activity
+    from crm_desktop.views.tasks.tasks_page import TasksPage
+
+    for number in range(12):
+        save_activity(
+            sqlite_db.sessions,
+            ActivityInput("task", f"跟进 {number}", utcnow() + dt.timedelta(days=2, hours=number)),
+        )
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    page = TasksPage(sqlite_db.sessions, settings)
+    qtbot.addWidget(page)
+    page.resize(1000, 500)
+    page.show()
+    from crm_desktop.services.activities.schedule import Bucket
+
+    with qtbot.waitSignal(page.loaded):
+        page.set_bucket(Bucket.UPCOMING)
+    assert page.table.model().rowCount() == 12
+    _assert_no_none_drift(page.table.viewport())
