@@ -25,7 +25,7 @@ from sqlalchemy import false, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import Activity
-from crm_desktop.services.activities.store import RecordRef, _live
+from crm_desktop.services.activities.store import RecordRef, live_activity
 from crm_desktop.services.activities.tasks import (
     TODO_KINDS,
     link_ids,
@@ -149,7 +149,7 @@ def snooze(sessions: sessionmaker[Session], activity_id: uuid.UUID, until: dt.da
     if until.tzinfo is None:
         raise ValidationError({"remind_at": "The reminder time needs a time zone."})
     with sessions.begin() as session:
-        activity = _live(session, activity_id)
+        activity = live_activity(session, activity_id)
         activity.remind_at = until
         activity.reminded_at = None
         activity.updated_at = dt.datetime.now(dt.UTC)

@@ -170,7 +170,7 @@ def save_activity(
                 activity = Activity(owner_id=owner_id)
                 session.add(activity)
             else:
-                activity = _live(session, activity_id)
+                activity = live_activity(session, activity_id)
                 if expected_version is not None and activity.version != expected_version:
                     raise StaleRecordError("Someone else changed this activity meanwhile.")
                 if data.owner_id is not None:
@@ -196,7 +196,7 @@ def save_activity(
 
 def load_activity(sessions: sessionmaker[Session], activity_id: uuid.UUID) -> ActivityDetail:
     with sessions() as session:
-        return _detail(session, _live(session, activity_id))
+        return _detail(session, live_activity(session, activity_id))
 
 
 def set_done(
@@ -221,7 +221,7 @@ def reschedule(
     if occurs_at.tzinfo is None:
         raise ValidationError({"occurs_at": "The date and time need a time zone."})
     with sessions.begin() as session:
-        activity = _live(session, activity_id)
+        activity = live_activity(session, activity_id)
         if activity.remind_at is not None:
             activity.remind_at = occurs_at - (activity.occurs_at - activity.remind_at)
         activity.occurs_at = occurs_at
@@ -248,7 +248,7 @@ def reassign(
 
 def delete_activity(sessions: sessionmaker[Session], activity_id: uuid.UUID) -> Changes:
     with sessions.begin() as session:
-        activity = _live(session, activity_id)
+        activity = live_activity(session, activity_id)
         activity.deleted_at = utcnow()
     return CHANGES
 
@@ -270,7 +270,7 @@ def _set_done(activity: Activity, done: bool, when: dt.datetime) -> None:
     activity.done = done
 
 
-def _live(session: Session, activity_id: uuid.UUID) -> Activity:
+def live_activity(session: Session, activity_id: uuid.UUID) -> Activity:
     activity = session.get(Activity, activity_id, populate_existing=True)
     if activity is None or activity.deleted_at is not None:
         raise RecordNotFoundError("This activity was deleted.")
