@@ -60,7 +60,8 @@ def main() -> int:
     print(
         f"rows         {report.rows:,} (companies {report.companies:,}, contacts "
         f"{report.contacts:,}, leads {report.leads:,}, deals {report.deals:,}, contact methods "
-        f"{report.contact_methods:,}, taggings {report.taggings:,})"
+        f"{report.contact_methods:,}, taggings {report.taggings:,}, activities "
+        f"{report.activities:,} of which open {report.open_activities:,})"
     )
     print(f"open+migrate {opened - started:8.1f} s")
     marks = [*phases, ("end", finished)]

@@ -224,8 +224,9 @@ def _demo(args: argparse.Namespace) -> int:
         db.dispose()
     print(
         f"Added {report.contacts:,} contacts, {report.companies:,} companies, "
-        f"{report.leads:,} leads, {report.deals:,} deals and {report.events:,} events "
-        f"({report.rows:,} rows) to {db.describe()} in {report.seconds:.1f} s."
+        f"{report.leads:,} leads, {report.deals:,} deals, {report.activities:,} activities "
+        f"({report.open_activities:,} of them open tasks and plans) and {report.events:,} "
+        f"events ({report.rows:,} rows) to {db.describe()} in {report.seconds:.1f} s."
     )
     return 0
 

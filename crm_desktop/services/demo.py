@@ -53,6 +53,8 @@ class DemoReport:
     contact_methods: int
     taggings: int
     seconds: float
+    activities: int = 0
+    open_activities: int = 0  # of them: tasks, planned meetings and calls not done yet
     cancelled: bool = False
     search_indexed: bool = False
 
@@ -68,6 +70,7 @@ class DemoReport:
             + self.deals
             + self.contact_methods
             + self.taggings
+            + self.activities
         )
 
 
@@ -97,7 +100,7 @@ def generate_demo(
     *,
     seed: int | None = None,
 ) -> DemoReport:
-    """Add `size` demo contacts with their companies, leads, deals, events and tags.
+    """Add `size` demo contacts with their companies, leads, deals, activities, events, tags.
 
     Everything is written in one transaction: a cancel (or an error) adds nothing.
     Then the planner statistics and the search index are rebuilt; a cancel there
@@ -130,6 +133,8 @@ def generate_demo(
         contact_methods=counts["contact_method"],
         taggings=counts["tagging"],
         seconds=time.monotonic() - started,
+        activities=counts["activity"],
+        open_activities=gen.report.get("open_activities", 0),
         cancelled=bool(cancel and cancel.is_set()),
         search_indexed=indexed,
     )

@@ -35,6 +35,9 @@ DEAL_COLS = (*ENTITY_COLS, "title", "company_id", "contact_id", "amount", "curre
              "pipeline_id", "stage_id", "probability", "expected_close", "stage_entered_at",
              "source_id", "event_id", "lead_id", "lost_reason", "closed_at", "notes", "owner_id")
 TAGGING_COLS = (*ENTITY_COLS, "tag_id", "lead_id", "contact_id", "company_id", "deal_id")
+ACTIVITY_COLS = (*ENTITY_COLS, "kind", "subject", "body", "occurs_at", "duration_minutes",
+                 "outcome", "done", "done_at", "lead_id", "contact_id", "company_id", "deal_id",
+                 "owner_id", "remind_at", "reminded_at", "email_from", "email_to")
 # fmt: on
 TABLE_COLS = {
     "company": COMPANY_COLS,
@@ -42,9 +45,10 @@ TABLE_COLS = {
     "lead": LEAD_COLS,
     "contact_method": METHOD_COLS,
     "deal": DEAL_COLS,
+    "activity": ACTIVITY_COLS,
     "tagging": TAGGING_COLS,
 }
-WRITE_ORDER = ("company", "contact", "lead", "contact_method", "deal", "tagging")
+WRITE_ORDER = ("company", "contact", "lead", "contact_method", "deal", "activity", "tagging")
 
 
 # The variant nibble of an RFC 4122 UUID is 8, 9, a or b: keep a hex digit's low two bits.

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from crm_desktop.models import Event, LeadSource, LeadStatus, MethodKind, Pipeline, Stage, Tag, User
 from crm_desktop.services import demo_pools as pools
+from crm_desktop.services.activities.schedule import at_local, local_zone
 from crm_desktop.services.demo_bulk import BulkWriter, new_id
 from crm_desktop.services.demo_pools import City, Country, PhonePlan
 
@@ -39,6 +40,14 @@ _OPEN_LEAD_STATUSES = (
     (LeadStatus.QUALIFIED.value, 15),
     (LeadStatus.DISQUALIFIED.value, 10),
 )
+# Logged (done) activities: kind -> weight. Open to-dos: tasks, planned meetings and calls.
+_DONE_KINDS, _DONE_WEIGHTS = ["call", "email", "meeting", "note"], [40, 30, 15, 15]
+_OPEN_KINDS, _OPEN_WEIGHTS = ["task", "meeting", "call"], [60, 25, 15]
+# When an open to-do is due: up to 21 days overdue, later today, or up to 6 weeks ahead.
+_DUE_SLOTS, _DUE_WEIGHTS = ["overdue", "today", "upcoming"], [30, 4, 66]
+_CALL_MINUTES = (3, 5, 5, 10, 10, 15, 20, 30, 45)
+_MEETING_MINUTES = (30, 45, 60, 60, 90, 120)
+_OFFICE_QUARTERS = 32  # 09:00 to 16:45 in quarter hours
 _FOLD = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "'": "", " ": ""}
 )
@@ -62,6 +71,20 @@ class Company:
     city: City
     street: str
     owner: str
+
+
+@dataclass(frozen=True)
+class Customer:
+    """What a contact's activities link to and are written in."""
+
+    contact: str
+    company: str
+    owner: str
+    created: dt.datetime
+    culture: str
+    mail: str | None  # the contact's work e-mail
+    lead: str | None  # the lead it was converted from
+    deal: tuple[str, str] | None  # (id, creation stamp) of its first deal
 
 
 @dataclass(frozen=True)
@@ -104,7 +127,9 @@ class DemoGenerator:
         self.today = self.now.date()
         self.start = self.now - dt.timedelta(days=730)
         self.span = (self.now - self.start).total_seconds()
+        self.zone = local_zone()  # office hours on the user's wall clock, like the Tasks page
         self.report: dict[str, int] = {}
+        self.user_email: dict[str, str] = {}
         self._setup(session)
         weights = [c.weight for c in pools.COUNTRIES]
         self.country_pick = [
@@ -139,6 +164,7 @@ class DemoGenerator:
         events = self._events(session, manager.id if manager else None)
         session.flush()
         self.report.update(users=users_made, tags=tags_made)
+        self.user_email = {u.id.hex: u.email for u, _ in team if u.email}
         # Reps own most records; the manager and the local user a share each.
         owners = [u.id.hex for u, role in team for _ in range(1 if role == "manager" else 4)]
         if local is not None:
@@ -620,11 +646,31 @@ class DemoGenerator:
         for _ in range(lead_count - converted):
             leads.append(self.open_lead(companies, methods, taggings))
         deals = [self.deal(p, lead_of.get(p[0]), taggings) for p in dealt]
+        # The first deal of each contact (its id and creation stamp) for the activities.
+        deal_of: dict[str, tuple[str, str]] = {}
+        for row in deals:
+            deal_of.setdefault(row[7], (row[0], row[1]))
+        activities: list[tuple[Any, ...]] = []
+        for contact_id, company, created, owner, _, _, person, _, own in people:
+            work_mail = next((m[2] for m in own if m[0] == MethodKind.EMAIL), None)
+            activities += self.activities(
+                Customer(
+                    contact_id,
+                    company.id,
+                    owner,
+                    created,
+                    person.culture,
+                    work_mail,
+                    lead_of.get(contact_id),
+                    deal_of.get(contact_id),
+                )
+            )
         return {
             "contact": contacts,
             "lead": leads,
             "contact_method": methods,
             "deal": deals,
+            "activity": activities,
             "tagging": taggings,
         }
 
@@ -747,3 +793,168 @@ class DemoGenerator:
             None,
             owner if rng.random() < 0.8 else rng.choice(self.owners),
         )
+
+    # ---- activities: calls, meetings, e-mails and notes logged; tasks and plans ahead ----
+
+    def office_time(self, day: dt.date) -> dt.datetime:
+        """A quarter hour between 09:00 and 16:45 on `day`, on the user's wall clock."""
+        quarter = self.rng.randrange(_OFFICE_QUARTERS)
+        return at_local(day, dt.time(9 + quarter // 4, quarter % 4 * 15), self.zone)
+
+    def activities(self, who: Customer) -> list[tuple[Any, ...]]:
+        """A contact's history (for about 40%), its open to-dos (about 8%), done tasks (3%)."""
+        rng = self.rng
+        rows: list[tuple[Any, ...]] = []
+        if rng.random() < 0.4:
+            # A few key accounts have a long history; most people one to four entries.
+            count = rng.randint(10, 40) if rng.random() < 0.005 else rng.randint(1, 4)
+            for _ in range(count):
+                rows.append(self.logged(who))
+        if rng.random() < 0.08:
+            planned = 1 if rng.random() < 0.8 else 2
+            self.report["open_activities"] = self.report.get("open_activities", 0) + planned
+            for _ in range(planned):
+                rows.append(self.planned(who))
+        if rng.random() < 0.03:
+            rows.append(self.done_task(who))
+        return rows
+
+    def _texts(self, culture: str, kind: str) -> tuple[str, str | None]:
+        lang = culture if culture in ("zh", "de") else "en"
+        subject, body = self.rng.choice(pools.ACTIVITY_TEXTS[lang][kind])
+        return subject, body
+
+    def _past(self, after: dt.datetime) -> dt.datetime:
+        """A moment between `after` and now, at office hours when the day allows it."""
+        moment = self.when(after)
+        snapped = self.office_time(moment.astimezone(self.zone).date())
+        return snapped if after <= snapped <= self.now else moment
+
+    def _activity(
+        self,
+        who: Customer,
+        kind: str,
+        occurs: dt.datetime,
+        created: dt.datetime,
+        *,
+        done_at: dt.datetime | None,
+        duration: int | None = None,
+        outcome: str | None = None,
+        remind: dt.datetime | None = None,
+        mails: tuple[str | None, str | None] = (None, None),
+    ) -> tuple[Any, ...]:
+        w = self.w
+        subject, body = self._texts(who.culture, kind)
+        stamp = w.ts(created)
+        deal = who.deal[0] if who.deal and who.deal[1] <= w.ts(occurs) else None
+        if deal is None and who.deal and done_at is None:
+            deal = who.deal[0]  # what is planned is about the deal already
+        reminded = None
+        if remind is not None and remind <= self.now:
+            reminded = w.ts(remind + dt.timedelta(seconds=self.rng.randint(5, 600)))
+        return (
+            new_id(),
+            stamp,
+            stamp,
+            1,
+            None,
+            kind,
+            subject,
+            body,
+            w.ts(occurs),
+            duration,
+            outcome,
+            done_at is not None,
+            w.ts(done_at) if done_at else None,
+            who.lead,
+            who.contact,
+            who.company,
+            deal,
+            who.owner,
+            w.ts(remind) if remind else None,
+            reminded,
+            mails[0],
+            mails[1],
+        )
+
+    def logged(self, who: Customer) -> tuple[Any, ...]:
+        """A call, meeting, e-mail or note in the past, logged when it happened."""
+        rng = self.rng
+        kind = self.cycled("done-kind", _DONE_KINDS, _DONE_WEIGHTS)
+        occurs = self._past(who.created)
+        duration = outcome = None
+        mails: tuple[str | None, str | None] = (None, None)
+        if kind == "call":
+            duration = rng.choice(_CALL_MINUTES)
+            lang = who.culture if who.culture in ("zh", "de") else "en"
+            outcome = rng.choice(pools.CALL_OUTCOMES[lang])
+        elif kind == "meeting":
+            duration = rng.choice(_MEETING_MINUTES)
+        elif kind == "email" and who.mail:
+            rep = self.user_email.get(who.owner)
+            mails = (who.mail, rep) if rng.random() < 0.5 else (rep, who.mail)
+        logged = occurs + dt.timedelta(minutes=(duration or 0) + rng.randint(1, 30))
+        logged = min(logged, self.now)
+        return self._activity(
+            who,
+            kind,
+            occurs,
+            logged,
+            done_at=logged,
+            duration=duration,
+            outcome=outcome,
+            mails=mails,
+        )
+
+    def planned(self, who: Customer) -> tuple[Any, ...]:
+        """An open task, planned meeting or call: due from 3 weeks ago to 6 weeks ahead."""
+        rng = self.rng
+        kind = self.cycled("open-kind", _OPEN_KINDS, _OPEN_WEIGHTS)
+        due = self._due(self.cycled("due", _DUE_SLOTS, _DUE_WEIGHTS))
+        if due < who.created:
+            due = self._due("upcoming")  # nothing was due before the contact was known
+        earliest = min(who.created, due, self.now)
+        created = earliest + (min(due, self.now) - earliest) * rng.random() * 0.9
+        remind = None
+        if rng.random() < 0.6:
+            remind = due - dt.timedelta(minutes=15) if kind == "meeting" else due
+        duration = rng.choice(_MEETING_MINUTES) if kind == "meeting" else None
+        return self._activity(
+            who, kind, due, created, done_at=None, duration=duration, remind=remind
+        )
+
+    def _due(self, slot: str) -> dt.datetime:
+        rng = self.rng
+        local_now = self.now.astimezone(self.zone)
+        today = local_now.date()
+        if slot == "today":
+            # Later today: in office hours while they last, else in the evening.
+            start = local_now.replace(minute=local_now.minute // 15 * 15, second=0, microsecond=0)
+            start += dt.timedelta(minutes=30)
+            last = local_now.replace(hour=16, minute=45, second=0, microsecond=0)
+            if start > last:
+                last = local_now.replace(hour=23, minute=45, second=0, microsecond=0)
+            if start.date() == today and start <= last:
+                steps = int((last - start).total_seconds() // 900) + 1
+                # One draw whatever the hour, so the rest of the demo follows the seed alone.
+                quarters = int(rng.random() * steps)
+                wall = start.replace(tzinfo=None) + dt.timedelta(minutes=15 * quarters)
+                return at_local(wall.date(), wall.time(), self.zone)
+            slot = "upcoming"  # too late in the day for anything later today
+        if slot == "overdue":
+            due = self.office_time(today - dt.timedelta(days=rng.randint(0, 21)))
+            if due >= self.now:
+                due -= dt.timedelta(days=1)
+            return due
+        return self.office_time(today + dt.timedelta(days=rng.randint(1, 42)))
+
+    def done_task(self, who: Customer) -> tuple[Any, ...]:
+        """A task checked off in the past, a little before or after it was due."""
+        rng = self.rng
+        due = self._past(who.created)
+        done = min(due + dt.timedelta(hours=rng.uniform(-24, 48)), self.now)
+        done = max(done, who.created)
+        created = max(who.created, due - dt.timedelta(days=rng.randint(0, 14)))
+        created = min(created, done)
+        remind = due if rng.random() < 0.5 else None
+        return self._activity(who, "task", due, created, done_at=done, remind=remind)

@@ -9,11 +9,13 @@ import threading
 import uuid
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from crm_desktop.models import (
+    Activity,
     Company,
     Contact,
     ContactMethod,
@@ -28,7 +30,7 @@ from crm_desktop.models import (
     Tagging,
     User,
 )
-from crm_desktop.models.database import Database
+from crm_desktop.models.database import Database, open_database
 from crm_desktop.services import demo_pools
 from crm_desktop.services.demo import DemoReport, existing_contacts, generate_demo
 from crm_desktop.services.demo_generator import ascii_fold, phone_number
@@ -57,6 +59,8 @@ def test_report_matches_database_and_ratios(demo: tuple[Database, DemoReport]) -
     assert _count(db, Deal) == 48
     assert _count(db, ContactMethod) == report.contact_methods > 240
     assert _count(db, Tagging) == report.taggings > 0
+    assert _count(db, Activity) == report.activities > 240 * 0.4
+    assert 0 < report.open_activities < report.activities
     assert report.users == len(demo_pools.DEMO_USERS)
     assert report.events >= 5
     assert not report.cancelled
@@ -73,7 +77,7 @@ def test_every_entity_column_is_filled(demo: tuple[Database, DemoReport]) -> Non
     db, _ = demo
     now = dt.datetime.now(dt.UTC)
     with db.sessions() as session:
-        for entity in (Company, Contact, Lead, Deal, ContactMethod, Tagging):
+        for entity in (Company, Contact, Lead, Deal, ContactMethod, Tagging, Activity):
             rows = session.scalars(select(entity)).all()
             assert rows, entity
             for row in rows:
@@ -338,3 +342,95 @@ def test_demo_adds_exchange_rates_once_into_the_default_currency(db: Database) -
     generate_demo(db.sessions, size=5, seed=4)  # a second run adds no second set
     with db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(ExchangeRate)) == count
+
+
+def test_activities_link_to_the_contact_its_company_deal_and_lead(
+    demo: tuple[Database, DemoReport],
+) -> None:
+    db, report = demo
+    now = dt.datetime.now(dt.UTC)
+    with db.sessions() as session:
+        activities = session.scalars(select(Activity)).all()
+        contacts = {c.id: c for c in session.scalars(select(Contact))}
+        deals = {d.id: d for d in session.scalars(select(Deal))}
+        lead_of = {
+            lead.converted_contact_id: lead.id
+            for lead in session.scalars(select(Lead).where(Lead.converted_contact_id.is_not(None)))
+        }
+    assert len(activities) == report.activities
+    with_history = {a.contact_id for a in activities if a.done and a.kind != "task"}
+    assert 0.25 < len(with_history) / len(contacts) < 0.55
+    assert {a.kind for a in activities} == {"call", "meeting", "email", "note", "task"}
+    for activity in activities:
+        contact = contacts[activity.contact_id]  # type: ignore[index]
+        assert activity.company_id == contact.company_id
+        assert activity.owner_id == contact.owner_id
+        assert activity.lead_id == lead_of.get(contact.id)
+        if activity.deal_id is not None:
+            assert deals[activity.deal_id].contact_id == contact.id
+        assert activity.created_at <= now and activity.created_at >= contact.created_at
+        if activity.done:
+            assert activity.done_at and activity.done_at <= now
+            assert contact.created_at <= activity.occurs_at <= now
+        else:
+            assert activity.kind in ("task", "meeting", "call") and activity.done_at is None
+            assert now - dt.timedelta(days=22) <= activity.occurs_at
+            assert activity.occurs_at <= now + dt.timedelta(days=43)
+        if activity.remind_at is not None:
+            assert activity.occurs_at - activity.remind_at in (
+                dt.timedelta(0),
+                dt.timedelta(minutes=15),
+            )
+            # Shown already when its time has come; not yet when it lies ahead.
+            assert (activity.reminded_at is not None) == (activity.remind_at <= now)
+        if activity.kind == "call" and activity.done:
+            assert activity.outcome and activity.duration_minutes
+    assert any(a.lead_id for a in activities) and any(a.deal_id for a in activities)
+    assert any(a.remind_at for a in activities if not a.done)
+    assert any(a.done for a in activities if a.kind == "task")
+    assert any(a.email_from and a.email_to for a in activities if a.kind == "email")
+    # Subjects in the person's language: Chinese people get Chinese subjects.
+    chinese = [a for a in activities if CJK.match(contacts[a.contact_id].full_name)]  # type: ignore[index]
+    assert chinese and all(re.search(r"[\u4e00-\u9fff]", a.subject) for a in chinese)
+    german = {t for texts in demo_pools.ACTIVITY_TEXTS["de"].values() for t, _ in texts}
+    assert german & {a.subject for a in activities}
+
+
+def test_open_tasks_fall_in_every_bucket_at_office_hours(
+    demo: tuple[Database, DemoReport],
+) -> None:
+    from crm_desktop.services.activities.schedule import Bucket, local_zone
+    from crm_desktop.services.activities.tasks import list_tasks
+
+    db, _ = demo
+    zone = local_zone()
+    now = dt.datetime.now(dt.UTC)
+    for bucket in Bucket:
+        if bucket is Bucket.TODAY and now.astimezone(zone).hour >= 23:
+            continue  # too late in the day for a to-do due later today
+        assert list_tasks(db.sessions, bucket, now=now, zone=zone).rows, bucket
+    with db.sessions() as session:
+        planned = session.scalars(select(Activity).where(Activity.done.is_(False))).all()
+    upcoming = [a.occurs_at.astimezone(zone) for a in planned if a.occurs_at > now]
+    overdue = [a.occurs_at.astimezone(zone) for a in planned if a.occurs_at <= now]
+    assert all(dt.time(9) <= t.time() <= dt.time(16, 45) for t in overdue)
+    later_days = [t for t in upcoming if t.date() > now.astimezone(zone).date()]
+    assert later_days and all(dt.time(9) <= t.time() <= dt.time(16, 45) for t in later_days)
+    assert all(t.minute % 15 == 0 for t in upcoming + overdue)
+
+
+def test_activities_follow_the_seed(tmp_path: Path) -> None:
+    def texts(name: str) -> list[tuple[object, ...]]:
+        db = open_database(f"sqlite:///{tmp_path / name}")
+        try:
+            generate_demo(db.sessions, 60, seed=12)
+            with db.sessions() as session:
+                rows = session.execute(
+                    select(Activity.kind, Activity.subject, Activity.done, Activity.outcome)
+                ).all()
+        finally:
+            db.dispose()
+        return sorted(tuple(r) for r in rows)
+
+    first = texts("a.sqlite3")
+    assert first and first == texts("b.sqlite3")
