@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from crm_desktop.models import Activity, Company, Contact, Deal, Pipeline, Stage, User
 from crm_desktop.models.database import Database
+from crm_desktop.services.activities.follow_up import refresh_for
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
@@ -82,7 +83,8 @@ def add_deal(
 
 
 def add_activity(db: Database, **values: object) -> uuid.UUID:
-    """An activity row straight into the database (the services are tested elsewhere)."""
+    """An activity row straight into the database, with its records' follow-up dates
+    refreshed as every service does (the services are tested elsewhere)."""
     values.setdefault("subject", str(values.get("kind", "call")))
     values.setdefault("kind", "call")
     values.setdefault("done", True)
@@ -90,4 +92,5 @@ def add_activity(db: Database, **values: object) -> uuid.UUID:
         activity = Activity(**values)
         session.add(activity)
         session.flush()
+        refresh_for(session, [activity])
         return activity.id

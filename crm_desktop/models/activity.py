@@ -35,14 +35,21 @@ CONTACT_KINDS = (ActivityKind.CALL.value, ActivityKind.MEETING.value, ActivityKi
 class Activity(ImportedMixin, OwnedMixin, Entity):
     __tablename__ = "activity"
     # Timelines read one record's activities in time order; the Tasks page reads one
-    # owner's open ones by due time; the reminder poll reads what is due to remind.
+    # owner's open ones by due time; the reminder poll reads what is due to remind
+    # (measured at a million contacts: docs/PERFORMANCE.md, Activities).
     __table_args__ = (
         Index("ix_activity_lead_occurs", "lead_id", "occurs_at"),
         Index("ix_activity_contact_occurs", "contact_id", "occurs_at"),
         Index("ix_activity_company_occurs", "company_id", "occurs_at"),
         Index("ix_activity_deal_occurs", "deal_id", "occurs_at"),
-        Index("ix_activity_owner_open", "owner_id", "done", "occurs_at"),
-        Index("ix_activity_open_due", "done", "occurs_at"),
+        # kind and deleted_at ride along so the Tasks page counts from the index alone.
+        Index("ix_activity_owner_open", "owner_id", "done", "occurs_at", "kind", "deleted_at"),
+        Index("ix_activity_open_due", "done", "occurs_at", "kind", "deleted_at"),
+        # The Done list: most recently checked off first, straight from the index.
+        Index("ix_activity_done_at", "done", "done_at"),
+        Index("ix_activity_owner_done_at", "owner_id", "done", "done_at"),
+        # The reminder poll: one owner's reminders not shown yet.
+        Index("ix_activity_reminder", "owner_id", "reminded_at", "remind_at"),
     )
 
     kind: Mapped[str] = mapped_column(String(20))
@@ -67,7 +74,7 @@ class Activity(ImportedMixin, OwnedMixin, Entity):
         ForeignKey("deal.id", ondelete="SET NULL"), default=None
     )
 
-    remind_at: Mapped[dt.datetime | None] = mapped_column(default=None, index=True)
+    remind_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     reminded_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
     # E-mails filed from an .eml/.msg file: the headers a rep looks for, and the

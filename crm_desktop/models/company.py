@@ -6,10 +6,16 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_desktop.models.base import Entity
-from crm_desktop.models.mixins import AddressMixin, CustomFieldsMixin, ImportedMixin, OwnedMixin
+from crm_desktop.models.mixins import (
+    AddressMixin,
+    CustomFieldsMixin,
+    FollowUpMixin,
+    ImportedMixin,
+    OwnedMixin,
+)
 
 
-class Company(ImportedMixin, CustomFieldsMixin, OwnedMixin, AddressMixin, Entity):
+class Company(ImportedMixin, CustomFieldsMixin, OwnedMixin, AddressMixin, FollowUpMixin, Entity):
     __tablename__ = "company"
 
     name: Mapped[str] = mapped_column(String(300), index=True)

@@ -9,10 +9,16 @@ from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from crm_desktop.models.base import Entity
-from crm_desktop.models.mixins import AddressMixin, CustomFieldsMixin, ImportedMixin, OwnedMixin
+from crm_desktop.models.mixins import (
+    AddressMixin,
+    CustomFieldsMixin,
+    FollowUpMixin,
+    ImportedMixin,
+    OwnedMixin,
+)
 
 
-class Contact(ImportedMixin, CustomFieldsMixin, OwnedMixin, AddressMixin, Entity):
+class Contact(ImportedMixin, CustomFieldsMixin, OwnedMixin, AddressMixin, FollowUpMixin, Entity):
     __tablename__ = "contact"
 
     # The name exactly as written: "王小明" or "Anna-Lena Müller". Parts are optional extras.

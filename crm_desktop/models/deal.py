@@ -33,6 +33,8 @@ class Deal(ImportedMixin, CustomFieldsMixin, OwnedMixin, Entity):
             "event_id",
             "deleted_at",
         ),
+        # The customers (contacts and companies with a won deal) from the index alone.
+        Index("ix_deal_stage_customer", "stage_id", "deleted_at", "contact_id", "company_id"),
     )
 
     title: Mapped[str] = mapped_column(String(300), index=True)

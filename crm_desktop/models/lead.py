@@ -50,9 +50,10 @@ class Lead(ImportedMixin, CustomFieldsMixin, OwnedMixin, AddressMixin, Entity):
     card_image: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, default=None))
     # What the lead became when it was converted (the deal points back via Deal.lead_id).
     converted_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Indexed: a contact's or company's timeline finds the lead it was converted from.
     converted_company_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("company.id", ondelete="SET NULL"), default=None
+        ForeignKey("company.id", ondelete="SET NULL"), default=None, index=True
     )
     converted_contact_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("contact.id", ondelete="SET NULL"), default=None
+        ForeignKey("contact.id", ondelete="SET NULL"), default=None, index=True
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 
@@ -41,3 +42,24 @@ class CustomFieldsMixin:
     """Values from imported columns that match no field, by column header: kept, not dropped."""
 
     custom_fields: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+
+class FollowUpMixin:
+    """When the record was last called, met or e-mailed, and when its soonest open activity is.
+
+    Derived from its activities (services/activities/follow_up.py keeps them current) and
+    indexed, so the lists filter and sort a million contacts by them without visiting
+    each one's activities. Updating them is no edit of the record: its version stays.
+    """
+
+    last_contact_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    next_step_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Index, ...]:
+        # With deleted_at, a follow-up filter's count reads the index alone.
+        table = cls.__tablename__  # type: ignore[attr-defined]
+        return (
+            Index(f"ix_{table}_last_contact", "last_contact_at", "deleted_at"),
+            Index(f"ix_{table}_next_step", "next_step_at", "deleted_at"),
+        )

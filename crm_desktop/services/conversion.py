@@ -27,6 +27,7 @@ from crm_desktop.models import (
     Stage,
     utcnow,
 )
+from crm_desktop.services.activities.follow_up import refresh_follow_up
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.normalize import domain_of
 from crm_desktop.services.pipeline.history import log_stage_change, set_stage
@@ -298,3 +299,4 @@ def _carry_activities(
         .where(Activity.lead_id == lead.id, Activity.contact_id.is_(None))
         .values(**values)
     )
+    refresh_follow_up(session, [contact.id], [company.id] if company is not None else [])

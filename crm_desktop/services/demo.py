@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import Contact, ExchangeRate, Setting
+from crm_desktop.services.activities.follow_up import refresh_everything
 from crm_desktop.services.demo_bulk import (
     WRITE_ORDER,
     BulkWriter,
@@ -185,6 +186,8 @@ def _fill(
             report(fraction, f"Indexes {number + 1}/{len(rebuild)}")
             conn.exec_driver_sql(ddl)
         _check(cancel)
+        report(_DATA_SHARE, "Follow-up dates")
+        refresh_everything(session)  # last contact and next step of every contact and company
         _exchange_rates(session)
         report(_DATA_SHARE, "Saving")
     finally:

@@ -37,6 +37,7 @@ from crm_desktop.models import (
     MethodKind,
     User,
 )
+from crm_desktop.services.activities.follow_up import refresh_for
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.pipeline.history import current_user_id
 
@@ -487,6 +488,7 @@ def log_email(
         )
         session.add(activity)
         session.flush()
+        refresh_for(session, [activity])
         return LoggedEmail(activity.id, False, name, Changes(activities=True))
 
 

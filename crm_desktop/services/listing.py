@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Select, SQLColumnExpression, exists, func, select
+from sqlalchemy import Boolean, Select, SQLColumnExpression, exists, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.functions import FunctionElement
 
 from crm_desktop.models import (
-    CONTACT_KINDS,
-    Activity,
     Company,
     ContactMethod,
     Deal,
@@ -129,46 +129,46 @@ def _primary(entity: Entity, kinds: Sequence[str]) -> SQLColumnExpression[Any]:
     )
 
 
-def _activity_link(entity: Entity) -> Any:
-    return Activity.contact_id if entity is ContactEntity else Activity.company_id
+class likely(FunctionElement[bool]):
+    """A condition most rows meet: SQLite is told so (`likelihood(x, 0.9)`), others get x.
+
+    Without the hint SQLite takes "no next step" for a rare condition and reads its index
+    (nine contacts in ten) and sorts them all by name, instead of walking the name index
+    and stopping after one page: 280 ms instead of 20 ms at a million contacts.
+    """
+
+    type = Boolean()
+    inherit_cache = True
 
 
-def _last_contact(entity: Entity) -> SQLColumnExpression[Any]:
-    """When the record was last called, met or e-mailed (a done activity)."""
-    return (
-        select(func.max(Activity.occurs_at))
-        .where(
-            _activity_link(entity) == entity.id,
-            Activity.deleted_at.is_(None),
-            Activity.done.is_(True),
-            Activity.kind.in_(CONTACT_KINDS),
-        )
-        .scalar_subquery()
-    )
+@compiles(likely)
+def _likely_default(element: likely, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(likely, "sqlite")
+def _likely_sqlite(element: likely, compiler: Any, **kw: Any) -> str:
+    return f"likelihood({compiler.process(element.clauses, **kw)}, 0.9)"
 
 
 def _follow_up(entity: Entity, which: str) -> Any:
-    link = _activity_link(entity)
-    live = (link == entity.id, Activity.deleted_at.is_(None))
+    """The follow-up filters, on the derived columns (services/activities/follow_up.py)."""
+    assert entity is ContactEntity or entity is Company
     if which == "no_next_step":
-        return ~exists().where(*live, Activity.done.is_(False))
+        return likely(entity.next_step_at.is_(None))
     cutoff = utcnow() - timedelta(days=QUIET_DAYS)
-    quiet = ~exists().where(
-        *live,
-        Activity.done.is_(True),
-        Activity.kind.in_(CONTACT_KINDS),
-        Activity.occurs_at >= cutoff,
-    )
+    quiet = likely(or_(entity.last_contact_at.is_(None), entity.last_contact_at < cutoff))
     if which == "quiet":
         return quiet
     if which == "customers_quiet":
+        # From the won deals' side: a few thousand customers, not a million probes.
         deal_link = Deal.contact_id if entity is ContactEntity else Deal.company_id
-        won = exists().where(
-            deal_link == entity.id,
+        won = select(deal_link).where(
+            deal_link.is_not(None),
             Deal.deleted_at.is_(None),
             Deal.stage_id.in_(select(Stage.id).where(Stage.is_won.is_(True))),
         )
-        return quiet & won
+        return quiet & entity.id.in_(won)
     raise ValueError(f"unknown follow-up filter {which!r}")
 
 
@@ -197,10 +197,7 @@ def _specs(kind: str) -> tuple[_Spec, ...]:
             _Spec(Column("email", "E-mail"), lambda: _primary(ContactEntity, _EMAIL)),
             _Spec(Column("phone", "Phone"), lambda: _primary(ContactEntity, _PHONES)),
             _Spec(Column("owner", "Owner"), lambda: User.name, ("owner",)),
-            _Spec(
-                Column("last_contact", "Last contact", sortable=False),
-                lambda: _last_contact(ContactEntity),
-            ),
+            _Spec(Column("last_contact", "Last contact"), lambda: ContactEntity.last_contact_at),
             _Spec(Column("updated", "Updated"), lambda: ContactEntity.updated_at),
         )
     if kind == "companies":
@@ -211,10 +208,7 @@ def _specs(kind: str) -> tuple[_Spec, ...]:
             _Spec(Column("country", "Country"), lambda: Company.country),
             _Spec(Column("website", "Website"), lambda: Company.website),
             _Spec(Column("owner", "Owner"), lambda: User.name, ("owner",)),
-            _Spec(
-                Column("last_contact", "Last contact", sortable=False),
-                lambda: _last_contact(Company),
-            ),
+            _Spec(Column("last_contact", "Last contact"), lambda: Company.last_contact_at),
         )
     if kind == "deals":
         return (

@@ -276,6 +276,14 @@ def test_log_on_a_contact_fills_its_company_and_is_logged_once(
     assert row.attachment_names == ["合同草案.pdf", "报价单_2024年5月.xlsx"]
     assert row.owner_id == people.me
     assert row.body is not None and row.body.startswith("Hi Anna,")
+    with db.sessions() as session:  # the contact's and company's "last contact" follow
+        assert session.scalar(select(Contact.last_contact_at).where(Contact.id == people.wang)) == (
+            row.occurs_at
+        )
+        assert (
+            session.scalar(select(Company.last_contact_at).where(Company.id == people.huawei))
+            == row.occurs_at
+        )
 
     again = log_email(db.sessions, mail, contact_id=people.wang)
     assert (again.activity_id, again.duplicate, again.record_name, again.changes.any()) == (

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from activity_support import Customer, add_activity, add_deal, at, build_customer
 
-from crm_desktop.models import ImportBatch, ImportChange
+from crm_desktop.models import Contact, ImportBatch, ImportChange
 from crm_desktop.models.database import Database
 from crm_desktop.services.activities.timeline import record_timeline
 from crm_desktop.services.conversion import ConversionRequest, convert_lead
@@ -128,6 +128,9 @@ def test_conversion_shows_on_the_lead_and_on_what_it_became(db: Database) -> Non
     assert "converted_from" in kinds
     # The lead's activities move along to the contact it became.
     assert "First call" in [e.title for e in contact_timeline.entries]
+    with db.sessions() as session:
+        contact = session.get(Contact, result.contact_id)
+        assert contact is not None and contact.last_contact_at == at(-1)
 
 
 def test_imports_that_created_or_changed_the_record_are_listed(

@@ -26,6 +26,7 @@ from crm_desktop.models import (
     User,
     utcnow,
 )
+from crm_desktop.services.activities.follow_up import refresh_follow_up, refresh_for
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.pipeline.history import current_user_id
 from crm_desktop.services.records import RecordNotFoundError, StaleRecordError, ValidationError
@@ -166,11 +167,13 @@ def save_activity(
                 deal_id=data.deal_id,
             )
             owner_id = data.owner_id or current_user_id(session)
+            before: tuple[uuid.UUID | None, uuid.UUID | None] = (None, None)
             if activity_id is None:
                 activity = Activity(owner_id=owner_id)
                 session.add(activity)
             else:
                 activity = live_activity(session, activity_id)
+                before = (activity.contact_id, activity.company_id)
                 if expected_version is not None and activity.version != expected_version:
                     raise StaleRecordError("Someone else changed this activity meanwhile.")
                 if data.owner_id is not None:
@@ -188,6 +191,9 @@ def save_activity(
             activity.remind_at = data.remind_at
             activity.updated_at = utcnow()
             session.flush()
+            refresh_follow_up(
+                session, (before[0], activity.contact_id), (before[1], activity.company_id)
+            )
             detail = _detail(session, activity)
     except StaleDataError:
         raise StaleRecordError("Someone else changed this activity meanwhile.") from None
@@ -208,9 +214,12 @@ def set_done(
     """Check off (or reopen) activities."""
     when = now or utcnow()
     with sessions.begin() as session:
-        for activity in _live_many(session, activity_ids):
+        rows = _live_many(session, activity_ids)
+        for activity in rows:
             _set_done(activity, done, when)
             activity.updated_at = when
+        session.flush()
+        refresh_for(session, rows)
     return CHANGES
 
 
@@ -227,6 +236,8 @@ def reschedule(
         activity.occurs_at = occurs_at
         activity.reminded_at = None
         activity.updated_at = utcnow()
+        session.flush()
+        refresh_for(session, [activity])
     return CHANGES
 
 
@@ -250,12 +261,15 @@ def delete_activity(sessions: sessionmaker[Session], activity_id: uuid.UUID) -> 
     with sessions.begin() as session:
         activity = live_activity(session, activity_id)
         activity.deleted_at = utcnow()
+        session.flush()
+        refresh_for(session, [activity])
     return CHANGES
 
 
 def undelete_activity(sessions: sessionmaker[Session], activity_id: uuid.UUID) -> Changes:
     with sessions.begin() as session:
         session.execute(update(Activity).where(Activity.id == activity_id).values(deleted_at=None))
+        refresh_for(session, session.scalars(select(Activity).where(Activity.id == activity_id)))
     return CHANGES
 
 

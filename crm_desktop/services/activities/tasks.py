@@ -5,15 +5,13 @@ or meeting logged after the fact is saved done, so it is history; one planned fo
 is open until someone checks it off, and belongs on the list of things to do just like a
 task. E-mails and notes are never to-dos.
 
-The open lists read the indexes (owner_id, done, occurs_at) and (done, occurs_at): one
-range of open rows in due order. The Done list shows what was due in the last
-`DONE_DAYS` days (or later), most recently checked off first: done rows are most of the
-table (every logged call), and the due-time window keeps that sort to a slice of them;
-for the same reason the Done list is not counted (the page shows no number for it).
-One query counts the three open lists, one reads the rows with their owners, and one
-reads the names of all the linked records at once. On a million activities (SQLite,
-laptop) a list takes 10-50 ms for one owner, 40-60 ms for everyone, and everyone's
-Done list about 250 ms (in the background).
+The open lists read the indexes (owner_id, done, occurs_at, kind, deleted_at) and (done,
+occurs_at, kind, deleted_at): one range of open rows in due order, counted from the index
+alone. The Done list shows what was checked off in the last `DONE_DAYS` days, most recent
+first, read backwards from (owner_id, done, done_at) or (done, done_at); it is not counted
+(the page shows no number for it). One query counts the three open lists, one reads the
+rows with their owners, and one reads the names of all the linked records at once.
+Measured at a million contacts: docs/PERFORMANCE.md, Activities.
 """
 
 from __future__ import annotations
@@ -35,7 +33,7 @@ from crm_desktop.services.pipeline.history import current_user_id
 
 # The kinds that can be to-dos (calls and meetings only while not done).
 TODO_KINDS: tuple[str, ...] = ("task", "meeting", "call")
-# The Done list covers what was due this many days back (and anything due later).
+# The Done list covers what was checked off in this many days.
 DONE_DAYS = 30
 
 
@@ -192,12 +190,12 @@ def _bucket_conditions(
         return [Activity.done == false(), Activity.occurs_at >= now, Activity.occurs_at < day_end]
     if bucket is Bucket.UPCOMING:
         return [Activity.done == false(), Activity.occurs_at >= day_end]
-    return [Activity.done == true(), Activity.occurs_at >= done_since]
+    return [Activity.done == true(), Activity.done_at >= done_since]
 
 
 def _bucket_order(bucket: Bucket) -> list[Any]:
     if bucket is Bucket.DONE:
-        return [Activity.done_at.desc().nulls_last(), Activity.occurs_at.desc(), Activity.id]
+        return [Activity.done_at.desc(), Activity.id.desc()]
     return [Activity.occurs_at, Activity.id]
 
 
