@@ -175,11 +175,12 @@ class TasksPage(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
+        # Subject and linked records share the width: the links name who it is about.
         header.setSectionResizeMode(TaskTableModel.SUBJECT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(TaskTableModel.LINKS, QHeaderView.ResizeMode.Stretch)
         for column, width in (
             (TaskTableModel.KIND, 80),
             (TaskTableModel.DUE, 170),
-            (TaskTableModel.LINKS, 260),
             (TaskTableModel.OWNER, 120),
             (TaskTableModel.DONE, 170),
         ):
