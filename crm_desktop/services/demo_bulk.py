@@ -39,6 +39,17 @@ ACTIVITY_COLS = (*ENTITY_COLS, "kind", "subject", "body", "occurs_at", "duration
                  "outcome", "done", "done_at", "lead_id", "contact_id", "company_id", "deal_id",
                  "owner_id", "remind_at", "reminded_at", "email_from", "email_to")
 # fmt: on
+STAGE_CHANGE_COLS = (
+    *ENTITY_COLS,
+    "deal_id",
+    "from_stage_id",
+    "to_stage_id",
+    "from_stage_name",
+    "to_stage_name",
+    "changed_by_id",
+    "changed_at",
+    "lost_reason",
+)
 TABLE_COLS = {
     "company": COMPANY_COLS,
     "contact": CONTACT_COLS,
@@ -46,9 +57,19 @@ TABLE_COLS = {
     "contact_method": METHOD_COLS,
     "deal": DEAL_COLS,
     "activity": ACTIVITY_COLS,
+    "deal_stage_change": STAGE_CHANGE_COLS,
     "tagging": TAGGING_COLS,
 }
-WRITE_ORDER = ("company", "contact", "lead", "contact_method", "deal", "activity", "tagging")
+WRITE_ORDER = (
+    "company",
+    "contact",
+    "lead",
+    "contact_method",
+    "deal",
+    "deal_stage_change",
+    "activity",
+    "tagging",
+)
 
 
 # The variant nibble of an RFC 4122 UUID is 8, 9, a or b: keep a hex digit's low two bits.

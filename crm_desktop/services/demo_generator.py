@@ -645,7 +645,8 @@ class DemoGenerator:
                 )
         for _ in range(lead_count - converted):
             leads.append(self.open_lead(companies, methods, taggings))
-        deals = [self.deal(p, lead_of.get(p[0]), taggings) for p in dealt]
+        history: list[tuple[Any, ...]] = []
+        deals = [self.deal(p, lead_of.get(p[0]), taggings, history) for p in dealt]
         # The first deal of each contact (its id and creation stamp) for the activities.
         deal_of: dict[str, tuple[str, str]] = {}
         for row in deals:
@@ -670,6 +671,7 @@ class DemoGenerator:
             "lead": leads,
             "contact_method": methods,
             "deal": deals,
+            "deal_stage_change": history,
             "activity": activities,
             "tagging": taggings,
         }
@@ -740,7 +742,11 @@ class DemoGenerator:
         )
 
     def deal(
-        self, person_row: tuple[Any, ...], lead_id: str | None, taggings: list[tuple[Any, ...]]
+        self,
+        person_row: tuple[Any, ...],
+        lead_id: str | None,
+        taggings: list[tuple[Any, ...]],
+        history: list[tuple[Any, ...]],
     ) -> tuple[Any, ...]:
         rng = self.rng
         contact_id, company, contact_created, owner, event_id, source, _, _, _ = person_row
@@ -769,6 +775,9 @@ class DemoGenerator:
         stamp = self.w.ts(created)
         if rng.random() < 0.15:
             taggings.append(self.tagging(stamp, deal=deal_id))
+        deal_owner = owner if rng.random() < 0.8 else rng.choice(self.owners)
+        lost_reason = rng.choice(pools.LOST_REASONS) if stage.is_lost else None
+        history += self.stage_history(deal_id, stage, created, entered, deal_owner, lost_reason)
         return (
             deal_id,
             stamp,
@@ -788,11 +797,61 @@ class DemoGenerator:
             source if rng.random() < 0.9 else rng.choice(self.sources),
             event_id,
             lead_id,
-            rng.choice(pools.LOST_REASONS) if stage.is_lost else None,
+            lost_reason,
             self.w.ts(closed) if closed else None,
             None,
-            owner if rng.random() < 0.8 else rng.choice(self.owners),
+            deal_owner,
         )
+
+    def stage_history(
+        self,
+        deal_id: str,
+        stage: Stage,
+        created: dt.datetime,
+        entered: dt.datetime,
+        owner: str | None,
+        lost_reason: str | None,
+    ) -> list[tuple[Any, ...]]:
+        """The moves that brought a deal to `stage`: created in the first stage, then one
+        stage at a time (won deals through every open stage, lost ones from wherever they
+        were), the last move at `entered`; as the board and the deal form write them."""
+        open_stages = [s for s in self.stages if not (s.is_won or s.is_lost)]
+        if stage.is_won:
+            path = [*open_stages, stage]
+        elif stage.is_lost:
+            path = [*open_stages[: self.rng.randint(1, len(open_stages))], stage]
+        else:
+            path = open_stages[: open_stages.index(stage) + 1]
+        span = max((entered - created).total_seconds(), 0.0)
+        rows: list[tuple[Any, ...]] = []
+        previous: Stage | None = None
+        for step, current in enumerate(path):
+            last = step == len(path) - 1
+            moment = (
+                entered
+                if last and step
+                else created + dt.timedelta(seconds=span * step / max(len(path) - 1, 1))
+            )
+            stamp = self.w.ts(moment)
+            rows.append(
+                (
+                    new_id(),
+                    stamp,
+                    stamp,
+                    1,
+                    None,
+                    deal_id,
+                    previous.id.hex if previous else None,
+                    current.id.hex,
+                    previous.name if previous else None,
+                    current.name,
+                    owner,
+                    stamp,
+                    lost_reason if current.is_lost else None,
+                )
+            )
+            previous = current
+        return rows
 
     # ---- activities: calls, meetings, e-mails and notes logged; tasks and plans ahead ----
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import re
 import threading
@@ -434,3 +435,27 @@ def test_activities_follow_the_seed(tmp_path: Path) -> None:
 
     first = texts("a.sqlite3")
     assert first and first == texts("b.sqlite3")
+
+
+def test_deals_have_the_stage_history_that_brought_them_there(
+    demo: tuple[Database, DemoReport],
+) -> None:
+    from crm_desktop.models import DealStageChange, Stage
+
+    db, _report = demo
+    with db.sessions() as session:
+        stages = {s.id: s for s in session.scalars(select(Stage))}
+        deals = list(session.scalars(select(Deal)))
+        history: dict[object, list[DealStageChange]] = {}
+        for change in session.scalars(select(DealStageChange).order_by(DealStageChange.changed_at)):
+            history.setdefault(change.deal_id, []).append(change)
+    assert deals and len(history) == len(deals)
+    for deal in deals:
+        moves = history[deal.id]
+        assert moves[0].from_stage_id is None  # created in the first stage
+        assert moves[-1].to_stage_id == deal.stage_id
+        assert all(a.to_stage_id == b.from_stage_id for a, b in itertools.pairwise(moves))
+        if stages[deal.stage_id].is_lost:
+            assert moves[-1].lost_reason == deal.lost_reason is not None
+        if deal.closed_at is not None:
+            assert moves[-1].changed_at == deal.closed_at

@@ -423,6 +423,8 @@ class TimelinePanel(QWidget):
                 moved = moved.replace("%2", entry.to_stage or "")
             else:
                 moved = tr("created in %1").replace("%1", entry.to_stage or "")
+            if self._kind == "deals":  # the deal's own history: its title is the heading
+                return html.escape(moved)
             return f"<b>{html.escape(entry.title)}</b>: {html.escape(moved)}"
         if entry.kind == "converted":
             return html.escape(tr("Lead converted into:"))
