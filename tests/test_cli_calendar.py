@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from test_cli import _run, _url
 
 from crm_desktop import cli
 from crm_desktop.models import User
@@ -14,17 +15,6 @@ from crm_desktop.models.activity import Activity, ActivityKind
 from crm_desktop.models.database import Database
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-
-
-def _url(db: Database) -> str:
-    return db.url.render_as_string(hide_password=False)
-
-
-def _run(argv: list[str]) -> int:
-    try:
-        return cli.main(argv)
-    except SystemExit as exc:  # argparse's own usage errors
-        return int(exc.code or 0)
 
 
 def _one_line_error(capsys: pytest.CaptureFixture[str]) -> str:

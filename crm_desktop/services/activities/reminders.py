@@ -25,13 +25,8 @@ from sqlalchemy import false, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import Activity
-from crm_desktop.services.activities.store import RecordRef, live_activity
-from crm_desktop.services.activities.tasks import (
-    TODO_KINDS,
-    link_ids,
-    link_labels,
-    open_conditions,
-)
+from crm_desktop.services.activities.store import RecordRef, link_ids, link_labels, live_activity
+from crm_desktop.services.activities.tasks import TODO_KINDS, open_conditions
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.pipeline.history import current_user_id
 from crm_desktop.services.records import ValidationError

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select, true, union_all, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -349,3 +349,50 @@ def _detail(session: Session, activity: Activity) -> ActivityDetail:
         email_to=activity.email_to,
         attachment_names=tuple(activity.attachment_names or ()),
     )
+
+
+# ---- the records activities link to, by name, for lists of many ---------------------
+
+_LINK_KINDS = ("deals", "contacts", "companies", "leads")
+
+
+def link_ids(row: object) -> list[tuple[str, uuid.UUID]]:
+    ids = (
+        row.deal_id,  # type: ignore[attr-defined]
+        row.contact_id,  # type: ignore[attr-defined]
+        row.company_id,  # type: ignore[attr-defined]
+        row.lead_id,  # type: ignore[attr-defined]
+    )
+    return [(kind, i) for kind, i in zip(_LINK_KINDS, ids, strict=True) if i is not None]
+
+
+def link_labels(
+    session: Session, rows: Iterable[object], live_only: bool = True
+) -> dict[uuid.UUID, str]:
+    """The names of every linked record of `rows`, in one query (UUIDs never collide).
+
+    Lists leave deleted records out (they cannot be opened); a timeline keeps their names.
+    """
+    wanted: dict[str, set[uuid.UUID]] = {kind: set() for kind in _LINK_KINDS}
+    for row in rows:
+        for kind, record_id in link_ids(row):
+            wanted[kind].add(record_id)
+    sources = {"deals": Deal, "contacts": Contact, "companies": Company, "leads": Lead}
+    names = {
+        "deals": Deal.title,
+        "contacts": Contact.full_name,
+        "companies": Company.name,
+        "leads": Lead.person_name,
+    }
+    parts = [
+        select(model.id.label("id"), names[kind].label("label")).where(
+            model.id.in_(sorted(wanted[kind])),
+            model.deleted_at.is_(None) if live_only else true(),
+        )
+        for kind, model in sources.items()
+        if wanted[kind]
+    ]
+    if not parts:
+        return {}
+    statement = parts[0] if len(parts) == 1 else union_all(*parts)
+    return {record_id: label for record_id, label in session.execute(statement).all()}

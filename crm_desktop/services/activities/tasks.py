@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, select, true, union_all
+from sqlalchemy import ColumnElement, Select, false, func, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm_desktop.models import Activity, Company, Contact, Deal, Lead, User
+from crm_desktop.models import Activity, User
 from crm_desktop.services.activities.schedule import Bucket, day_window
-from crm_desktop.services.activities.store import RecordRef
+from crm_desktop.services.activities.store import RecordRef, link_ids, link_labels
 from crm_desktop.services.listing import Option
 from crm_desktop.services.pipeline.history import current_user_id
 
@@ -216,46 +216,6 @@ def _counts(
     open_buckets = (Bucket.OVERDUE, Bucket.TODAY, Bucket.UPCOMING)  # the fields' order
     row = session.execute(select(*(count(b).scalar_subquery() for b in open_buckets))).one()
     return TaskCounts(*(int(value or 0) for value in row))
-
-
-_LINK_KINDS = ("deals", "contacts", "companies", "leads")
-
-
-def link_ids(row: object) -> list[tuple[str, uuid.UUID]]:
-    ids = (
-        row.deal_id,  # type: ignore[attr-defined]
-        row.contact_id,  # type: ignore[attr-defined]
-        row.company_id,  # type: ignore[attr-defined]
-        row.lead_id,  # type: ignore[attr-defined]
-    )
-    return [(kind, i) for kind, i in zip(_LINK_KINDS, ids, strict=True) if i is not None]
-
-
-def link_labels(session: Session, rows: Iterable[object]) -> dict[uuid.UUID, str]:
-    """The names of every linked record of `rows`, in one query (UUIDs never collide)."""
-    wanted: dict[str, set[uuid.UUID]] = {kind: set() for kind in _LINK_KINDS}
-    for row in rows:
-        for kind, record_id in link_ids(row):
-            wanted[kind].add(record_id)
-    sources = {"deals": Deal, "contacts": Contact, "companies": Company, "leads": Lead}
-    names = {
-        "deals": Deal.title,
-        "contacts": Contact.full_name,
-        "companies": Company.name,
-        "leads": Lead.person_name,
-    }
-    # A deleted record is not offered for opening.
-    parts = [
-        select(model.id.label("id"), names[kind].label("label")).where(
-            model.id.in_(sorted(wanted[kind])), model.deleted_at.is_(None)
-        )
-        for kind, model in sources.items()
-        if wanted[kind]
-    ]
-    if not parts:
-        return {}
-    statement = parts[0] if len(parts) == 1 else union_all(*parts)
-    return {record_id: label for record_id, label in session.execute(statement).all()}
 
 
 __all__ = [

@@ -28,7 +28,7 @@ from crm_desktop.models import (
     Lead,
     User,
 )
-from crm_desktop.services.activities.store import RecordRef
+from crm_desktop.services.activities.store import RecordRef, link_ids, link_labels
 from crm_desktop.services.listing import ENTITIES, Kind
 from crm_desktop.services.records import RecordNotFoundError
 
@@ -142,43 +142,16 @@ def _activities(
 
 
 def _labels(session: Session, rows: list[Activity]) -> dict[uuid.UUID, tuple[RecordRef, ...]]:
-    """The names of every record the activities link to, in four queries."""
-    wanted: dict[str, set[uuid.UUID]] = {"deals": set(), "contacts": set(), "companies": set()}
-    wanted["leads"] = set()
-    for a in rows:
-        for kind, value in (
-            ("deals", a.deal_id),
-            ("contacts", a.contact_id),
-            ("companies", a.company_id),
-            ("leads", a.lead_id),
-        ):
-            if value is not None:
-                wanted[kind].add(value)
-    names: dict[tuple[str, uuid.UUID], str] = {}
-    sources = {
-        "deals": (Deal.id, Deal.title),
-        "contacts": (Contact.id, Contact.full_name),
-        "companies": (Company.id, Company.name),
-        "leads": (Lead.id, Lead.person_name),
+    """The records each activity links to, with their names (deleted ones too), one query."""
+    names = link_labels(session, rows, live_only=False)
+    return {
+        a.id: tuple(
+            RecordRef(kind, record_id, names[record_id])
+            for kind, record_id in link_ids(a)
+            if record_id in names
+        )
+        for a in rows
     }
-    for kind, ids in wanted.items():
-        if ids:
-            id_col, name_col = sources[kind]
-            for found_id, name in session.execute(select(id_col, name_col).where(id_col.in_(ids))):
-                names[(kind, found_id)] = name
-    result: dict[uuid.UUID, tuple[RecordRef, ...]] = {}
-    for a in rows:
-        refs = []
-        for kind, value in (
-            ("deals", a.deal_id),
-            ("contacts", a.contact_id),
-            ("companies", a.company_id),
-            ("leads", a.lead_id),
-        ):
-            if value is not None and (kind, value) in names:
-                refs.append(RecordRef(kind, value, names[(kind, value)]))
-        result[a.id] = tuple(refs)
-    return result
 
 
 def _stage_changes(
