@@ -349,9 +349,7 @@ class MainWindow(QMainWindow):
             export_calendar,
             parent=self,
             on_done=self._on_calendar_exported,
-            on_error=lambda message, _t: self.prompts.show_error(
-                self, self.tr("Export calendar"), message
-            ),
+            on_error=self._on_calendar_export_failed,
             sessions=self.db.sessions,
             path=path,
         )
@@ -364,6 +362,10 @@ class MainWindow(QMainWindow):
             .replace("%3", str(result.tasks)),
             10000,
         )
+
+    def _on_calendar_export_failed(self, message: str, _trace: str) -> None:
+        self.statusBar().clearMessage()  # "Writing …" is over
+        self.prompts.show_error(self, self.tr("Export calendar"), message)
 
     def _on_email_drop_failed(self, text: str) -> None:
         self.prompts.show_error(self, self.tr("Dropped e-mails"), text)

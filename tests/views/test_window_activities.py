@@ -100,3 +100,14 @@ def test_export_calendar_from_the_file_menu(qtbot, sqlite_db: Database, tmp_path
     calendar = icalendar.Calendar.from_ical(written.read_bytes())
     assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["Werksbesuch"]
     qtbot.waitUntil(lambda: "1 meeting(s)" in window.statusBar().currentMessage())
+
+
+def test_a_calendar_that_cannot_be_written_says_why(
+    qtbot, sqlite_db: Database, tmp_path: Path
+) -> None:
+    window = _window(qtbot, sqlite_db, tmp_path)
+    window.file_chooser = SaveTo(tmp_path / "no such folder" / "cal.ics")
+    window.export_calendar_action.trigger()
+    qtbot.waitUntil(lambda: bool(window.prompts.errors))
+    assert "cannot write" in window.prompts.errors[0] and "cal.ics" in window.prompts.errors[0]
+    assert window.statusBar().currentMessage() == ""
