@@ -1,7 +1,8 @@
 """Is this person already in the CRM? Matches over leads, contacts and companies.
 
-Three rules: the same normalized e-mail, the same phone (E.164, or the same
-digits), or a close name at the same company. Every lookup goes through an
+Three rules: the same normalized e-mail, the same phone (the key phones.read_phone
+stores: E.164, or the digits of a number kept as written), or a close name at the
+same company. Every lookup goes through an
 index (contact_method.normalized, company.name, lead.company_name,
 contact.company_id), and fuzzy matching only compares the few records at the
 matching company, so the check stays fast with a million contacts.
@@ -22,7 +23,8 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from crm_desktop.models import PHONE_KINDS, Company, Contact, ContactMethod, Lead, MethodKind
-from crm_desktop.services.normalize import check_email, check_phone, digits, fold_name
+from crm_desktop.services.normalize import check_email, digits, fold_name
+from crm_desktop.services.phones import read_phone
 
 NAME_THRESHOLD = 85  # percent similarity of two person names at one company
 COMPANY_THRESHOLD = 90  # percent similarity of two company names (legal suffixes ignored)
@@ -86,16 +88,15 @@ def _email_keys(emails: Iterable[str]) -> dict[str, str]:
 
 
 def _phone_keys(phones: Iterable[str], region: str) -> dict[str, str]:
-    """Normalized forms to look up, each with the number as it will be shown."""
+    """Keys to look up, each with the number as it will be shown: what phones.read_phone
+    stores for the number (E.164 when valid in `region`, else its digits)."""
     keys: dict[str, str] = {}
     for value in phones:
         if len(digits(value)) < MIN_PHONE_DIGITS:
             continue
-        checked = check_phone(value, region)
-        display = checked.display if checked.normalized else value.strip()
-        if checked.normalized:
-            keys[checked.normalized] = display
-        keys.setdefault("+" + digits(value), display)
+        number = read_phone(value, region)
+        if number.key is not None:
+            keys.setdefault(number.key, number.display)
     return keys
 
 

@@ -13,6 +13,7 @@ from crm_desktop.services.duplicates import (
     name_similarity,
 )
 from crm_desktop.services.leads import LeadInput, create_lead
+from crm_desktop.services.phones import read_phone
 
 
 def _company(db: Database, name: str, deleted: bool = False) -> uuid.UUID:
@@ -49,7 +50,10 @@ def _contact(
         if phone:
             session.add(
                 ContactMethod(
-                    contact_id=contact.id, kind=MethodKind.MOBILE, value=phone, normalized=phone
+                    contact_id=contact.id,
+                    kind=MethodKind.MOBILE,
+                    value=phone,
+                    normalized=read_phone(phone, "CN").key,  # as every write path stores it
                 )
             )
         return contact.id
