@@ -17,6 +17,7 @@ from pathlib import Path
 
 from crm_desktop.cli.common import ProgressLine, UsageError, one_line
 from crm_desktop.models.database import open_database
+from crm_desktop.models.sqlite_files import DatabaseFileInUse, refuse_database_file
 from crm_desktop.services.imports.history import find_batch, list_batches
 from crm_desktop.services.imports.plan import (
     DEFAULT_THRESHOLD,
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         if args.command == "imports":
             return _list(args)
         return _undo(args)
-    except (ImportFileError, PlanError, UndoError) as exc:
+    except (ImportFileError, PlanError, UndoError, DatabaseFileInUse) as exc:
         print(f"crm-desktop: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except _Usage as exc:
@@ -89,7 +90,9 @@ def _import(args: argparse.Namespace, progress_line: type) -> int:
                 if args.mapping:
                     plan = read_mapping_file(Path(args.mapping).expanduser(), plan)
                 if args.save_mapping:
-                    Path(args.save_mapping).expanduser().write_text(
+                    save_to = Path(args.save_mapping).expanduser()
+                    refuse_database_file(save_to)  # never written over
+                    save_to.write_text(
                         json.dumps(mapping_json(plan), ensure_ascii=False, indent=2) + "\n",
                         encoding="utf-8",
                     )

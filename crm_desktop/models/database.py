@@ -20,6 +20,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from crm_desktop.models import sqlite_files
 from crm_desktop.models.cjk import SQL_FUNCTION, cjk_bigrams
 
 ENV_URL = "CRM_DATABASE_URL"
@@ -43,6 +44,11 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file (nothing but SQLite may open it: see sqlite_files.py), or None."""
+        return sqlite_files.sqlite_path(self.url)
 
     def describe(self) -> str:
         """The URL without a password, for the status bar and messages."""
@@ -116,6 +122,7 @@ def create_db_engine(url: URL) -> Engine:
                 Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             event.listen(engine, "connect", _on_sqlite_connect)
+            sqlite_files.protect(engine)
         else:
             engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
     except NoSuchModuleError:

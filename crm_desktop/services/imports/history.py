@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import ImportBatch, ImportProblem, ImportStatus, User, utcnow
+from crm_desktop.models.sqlite_files import refuse_database_file
 from crm_desktop.services.imports.plan import ImportPlan, PlanError
 
 STALE_AFTER: Final = dt.timedelta(minutes=2)
@@ -171,6 +172,7 @@ def save_problem_rows(sessions: sessionmaker[Session], batch_id: uuid.UUID, path
     Fix the cells and import the sheet again; the two added columns are left out of the
     mapping automatically (they match no field and stay custom fields only if mapped).
     """
+    refuse_database_file(path)  # replacing it would destroy the database
     with sessions() as session:
         batch = session.get(ImportBatch, batch_id)
         if batch is None:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import Setting
+from crm_desktop.models.sqlite_files import refuse_database_file
 from crm_desktop.services.imports.cells import ALL_ORDERS, DateOrder
 from crm_desktop.services.imports.fields import (
     CUSTOM,
@@ -194,6 +195,7 @@ def read_mapping_file(path: Path, plan: ImportPlan) -> ImportPlan:
     names but the sheet lacks is an error, so a mapping never silently misses a column.
     """
     try:
+        refuse_database_file(path)  # the database's own file: never opened (sqlite_files.py)
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PlanError(f"{path.name}: not a readable mapping file ({exc})") from exc
