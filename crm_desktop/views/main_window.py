@@ -542,12 +542,29 @@ class MainWindow(QMainWindow):
         self.apply_changes(Changes.everything())
 
     def delete_current(self) -> None:
+        """Delete the record the form shows, after naming it; Undo delete brings it back.
+
+        Never the highlighted row: a row number can come to hold another record, and the
+        form is what the user looks at. The list keeps its highlight on the form's record.
+        """
         page = self.current_list_page()
         if page is None:
             return
-        record_id = page.current_id() or page.form.record_id
+        form = page.form
+        record_id = form.record_id
         if record_id is None:
             self.statusBar().showMessage(self.tr("Select a record to delete."), 4000)
+            return
+        if form.is_loading():
+            # The highlight is on a record the form does not show yet: neither is "the" record.
+            self.statusBar().showMessage(
+                self.tr("The record is still loading; try again in a moment."), 4000
+            )
+            return
+        question = self.tr("Delete %1?").replace("%1", form.record_label())
+        if form.is_dirty():
+            question += "\n\n" + self.tr("Your unsaved changes to it are lost too.")
+        if not self.prompts.ask_yes_no(self, self.tr("Delete record"), question):
             return
         kind = page.kind
         run_in_background(
@@ -570,9 +587,7 @@ class MainWindow(QMainWindow):
         del self._undo_stack[:-20]
         page = self.list_pages[kind]
         if page.form.record_id == token.id:
-            # The row below moves up into the selection; a cleared form must not look like it.
-            page.table.clearSelection()
-            page.form.clear()
+            page.form.clear()  # the list drops its highlight with it
         self.statusBar().clearMessage()
         self.undo_label.setText(self.tr("Deleted “%1”.").replace("%1", token.label))
         self.undo_label.show()
