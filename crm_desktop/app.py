@@ -141,6 +141,9 @@ def run_gui(db_url: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
+    from crm_desktop.views.wheel_guard import install_wheel_guard
+
+    install_wheel_guard(app)  # the wheel scrolls; values change only in the focused field
     sys.excepthook = ExceptionReporter(log_path)
     log.info("starting")
     try:
