@@ -33,6 +33,7 @@ from crm_desktop.models.database import Database
 from crm_desktop.services.calendar_export import CalendarExport, export_calendar
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.conversion import ConversionResult
+from crm_desktop.services.db_errors import retry_once_if_locked
 from crm_desktop.services.listing import KINDS, Kind
 from crm_desktop.services.records import (
     RecordNotFoundError,
@@ -69,7 +70,7 @@ PAGE_OF_KIND: dict[str, Kind] = {
 
 def _attempt_delete(sessions: object, kind: Kind, record_id: uuid.UUID) -> object:
     try:
-        return delete_record(sessions, kind, record_id)  # type: ignore[arg-type]
+        return retry_once_if_locked(delete_record, sessions, kind, record_id)  # type: ignore[arg-type]
     except RecordNotFoundError as exc:
         return exc
 
@@ -613,7 +614,7 @@ class MainWindow(QMainWindow):
 
     def _attempt_undo(self, token: UndoToken) -> Changes | None:
         try:
-            return undo_delete(self.db.sessions, token)
+            return retry_once_if_locked(undo_delete, self.db.sessions, token)
         except RecordNotFoundError:
             return None
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from crm_desktop.services.db_errors import retry_once_if_locked
 from crm_desktop.services.email_files import EMAIL_SUFFIXES
 from crm_desktop.services.listing import Kind
 from crm_desktop.services.records import (
@@ -115,6 +116,11 @@ def _attempt(call: Callable[..., Any], **kwargs: Any) -> Any:
         return call(**kwargs)
     except _EXPECTED as exc:
         return exc
+
+
+def _save_retrying(**kwargs: Any) -> SaveResult:
+    """save_record, once more after a moment if another program held the write lock."""
+    return retry_once_if_locked(save_record, **kwargs)
 
 
 class RecordForm(QWidget):
@@ -434,7 +440,8 @@ class RecordForm(QWidget):
             parent=QCoreApplication.instance(),
             on_done=self._on_saved,
             on_error=self._on_save_failed,
-            call=save_record,
+            # Another program holding the write lock usually lets go soon: one more try.
+            call=_save_retrying,
             sessions=self._sessions,
             kind=self.KIND,
             record_id=self._detail.id,
