@@ -241,3 +241,24 @@ def _mid(header, section: int):  # type: ignore[no-untyped-def]
 def _selected_row(page: ListPage) -> int | None:
     rows = page.table.selectionModel().selectedRows()
     return rows[0].row() if rows else None
+
+
+def test_delete_while_the_clicked_record_loads_deletes_nothing(
+    qtbot, sqlite_db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    anna = _contact(sqlite_db, "Anna")
+    bob = _contact(sqlite_db, "Bob")
+    prompts = FakePrompts()  # no question may be asked
+    window = _window(qtbot, sqlite_db, tmp_path, prompts)
+    window.show_page("contacts")
+    page = window.list_pages["contacts"]
+    _open_by_click(qtbot, page, "Anna")
+    with qtbot.waitSignal(page.form.loaded):
+        page.form.load(bob)  # the highlight is on Bob, the form still shows Anna
+        assert page.current_id() == bob and page.form.record_id == anna
+        window.delete_current()
+    assert prompts.questions == []
+    assert window.statusBar().currentMessage() == (
+        "The record is still loading; try again in a moment."
+    )
+    assert _alive(sqlite_db, Contact) == {anna, bob}
