@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
 
 from crm_desktop.models.database import APP_NAME, Database, DatabaseError, open_database
+from crm_desktop.services.db_errors import database_sentence
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,12 @@ class ExceptionReporter:
             return
         log.error("uncaught exception", exc_info=(exc_type, exc, tb))
         details = "".join(traceback.format_exception(exc_type, exc, tb))
+        summary = f"{exc_type.__name__}: {exc}"
+        sentence = database_sentence(exc)
+        if sentence is not None:  # a database error's text and traceback carry SQL: log only
+            summary, details = sentence, ""
         # Show it from the event loop: the hook may run inside a paint or a slot.
-        QTimer.singleShot(0, lambda: self._show(f"{exc_type.__name__}: {exc}", details))
+        QTimer.singleShot(0, lambda: self._show(summary, details))
 
     def _show(self, summary: str, details: str) -> None:
         if self._showing:  # one box at a time; the rest are in the log
@@ -84,7 +89,8 @@ class ExceptionReporter:
                     "%1", str(self._log_path)
                 )
             box.setInformativeText(info)
-            box.setDetailedText(details)
+            if details:
+                box.setDetailedText(details)
             box.exec()
         finally:
             self._showing = False
@@ -141,6 +147,9 @@ def run_gui(db_url: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
+    from crm_desktop.views.wheel_guard import install_wheel_guard
+
+    install_wheel_guard(app)  # the wheel scrolls; values change only in the focused field
     sys.excepthook = ExceptionReporter(log_path)
     log.info("starting")
     try:

@@ -178,3 +178,22 @@ def test_progress_line_in_a_log_prints_one_line_per_phase() -> None:
         " 80.0%  Indexing contact records",
         "100.0%  Done",
     ]
+
+
+def test_a_locked_database_is_one_plain_line_without_sql(
+    sqlite_db: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from crm_desktop.models import database as database_module
+
+    monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", 50)  # give up quickly
+    holder = sqlite3.connect(sqlite_db.url.database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program is in the middle of a change
+    try:
+        assert cli.main(["demo", "--size", "5", "--db", _url(sqlite_db)]) == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    err = _one_line_error(capsys)
+    assert err == "crm-desktop: Another program is writing to this database; try again.\n"

@@ -192,8 +192,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"crm-desktop: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines() or [repr(exc)]
-        print(f"crm-desktop: database error: {one_line(reason[0])}", file=sys.stderr)
+        from crm_desktop.services.db_errors import describe
+
+        print(f"crm-desktop: {describe(exc)}", file=sys.stderr)  # never the SQL
         return 1
     except BrokenPipeError:  # the output went to `head` or a closed pager
         sys.stderr.close()
