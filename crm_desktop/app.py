@@ -7,9 +7,11 @@ is logged and shown in a message box, and the window keeps running.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 import traceback
+from functools import partial
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
@@ -19,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
 
 from crm_desktop.models.database import APP_NAME, Database, DatabaseError, open_database
+from crm_desktop.models.db_url import mask_password
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +34,41 @@ def log_file_path() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / "crm-desktop.log"
 
 
+class _MaskingFormatter(logging.Formatter):
+    """Log lines (and tracebacks) with every database password in them as ***."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_password(super().format(record))
+
+
+class _PrivateLogHandler(RotatingFileHandler):
+    """A rotating log readable by its owner only: it holds names, e-mails and paths."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        opener = partial(os.open, mode=0o600)
+        stream = open(self.baseFilename, self.mode, encoding=self.encoding, opener=opener)  # noqa: SIM115
+        os.chmod(self.baseFilename, 0o600)  # a file made by an older version was 0644
+        return stream
+
+
 def setup_logging(path: Path | None = None) -> Path | None:
     """Log INFO and up to a rotating file; returns its path (None if it cannot be written)."""
     target = path or log_file_path()
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(target, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        if not target.parent.is_dir():
+            target.parent.mkdir(mode=0o700, parents=True)
+        for old in target.parent.glob(target.name + ".*"):  # the rotated ones
+            if old.is_file():
+                old.chmod(0o600)
+        handler = _PrivateLogHandler(target, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     except OSError as exc:
         logging.basicConfig(level=logging.INFO)
         log.warning("cannot write the log file %s: %s", target, exc)
         return None
     handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
+        _MaskingFormatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
     )
     root.addHandler(handler)
     return target
@@ -67,9 +91,10 @@ class ExceptionReporter:
             sys.__excepthook__(exc_type, exc, tb)
             return
         log.error("uncaught exception", exc_info=(exc_type, exc, tb))
-        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        details = mask_password("".join(traceback.format_exception(exc_type, exc, tb)))
+        summary = mask_password(f"{exc_type.__name__}: {exc}")
         # Show it from the event loop: the hook may run inside a paint or a slot.
-        QTimer.singleShot(0, lambda: self._show(f"{exc_type.__name__}: {exc}", details))
+        QTimer.singleShot(0, lambda: self._show(summary, details))
 
     def _show(self, summary: str, details: str) -> None:
         if self._showing:  # one box at a time; the rest are in the log

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import stat
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -65,3 +68,49 @@ def test_an_error_while_opening_reaches_the_caller(
     monkeypatch.setattr(app_module, "open_database", failing_open)
     with pytest.raises(DatabaseError, match="not answering"):
         app_module.open_database_in_background(qapp, "postgresql+psycopg://x@db.example/crm")
+
+
+@pytest.fixture
+def log_handlers() -> Iterator[list[logging.Handler]]:
+    """The handlers setup_logging added to the root logger, removed after the test."""
+    before = list(logging.getLogger().handlers)
+    added: list[logging.Handler] = []
+    yield added
+    for handler in logging.getLogger().handlers:
+        if handler not in before:
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_log_is_readable_by_its_owner_only_and_never_holds_a_password(
+    tmp_path: Path, log_handlers: list[logging.Handler]
+) -> None:
+    path = tmp_path / "logs" / "crm-desktop.log"
+    assert app_module.setup_logging(path) == path
+    assert _mode(path) == 0o600
+    assert _mode(path.parent) == 0o700
+    logging.getLogger("test").error(
+        "cannot open the database: 'postgresql://bob:s3cret@[::1/crm' is not a database URL"
+    )
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = path.read_text(encoding="utf-8")
+    assert "postgresql://bob:***@[::1/crm" in text and "s3cret" not in text
+
+
+def test_an_existing_world_readable_log_is_made_private(
+    tmp_path: Path, log_handlers: list[logging.Handler]
+) -> None:
+    path = tmp_path / "crm-desktop.log"
+    rotated = tmp_path / "crm-desktop.log.1"
+    for old in (path, rotated):
+        old.write_text("old lines\n", encoding="utf-8")
+        old.chmod(0o644)
+    tmp_path.chmod(0o755)
+    app_module.setup_logging(path)
+    assert (_mode(path), _mode(rotated)) == (0o600, 0o600)
+    assert _mode(tmp_path) == 0o755  # a folder we did not make is left as it is

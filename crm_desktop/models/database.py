@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models.cjk import SQL_FUNCTION, cjk_bigrams
+from crm_desktop.models.db_url import UrlError, mask_password, parse_url
 
 ENV_URL = "CRM_DATABASE_URL"
 APP_NAME = "crm-desktop"
@@ -63,19 +64,10 @@ def resolve_url(url: str | None) -> URL:
         path = default_sqlite_path()
         return URL.create("sqlite", database=str(path))
     try:
-        parsed = make_url(text)
-    except ArgumentError:
-        raise DatabaseError(
-            f"'{text}' is not a database URL. Use sqlite:///path/to/file.sqlite3 "
-            "or postgresql+psycopg://user@host/dbname."
-        ) from None
+        parsed = parse_url(text)
+    except UrlError as exc:
+        raise DatabaseError(str(exc)) from None
     backend = parsed.get_backend_name()
-    if backend not in ("sqlite", "postgresql"):
-        raise DatabaseError(
-            f"Database type '{backend}' is not supported. Use sqlite:/// or postgresql+psycopg://."
-        )
-    if backend == "postgresql" and parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
     if backend == "postgresql" and parsed.password is None and parsed.username:
         password = _keyring_password(parsed)
         if password:
@@ -118,8 +110,11 @@ def create_db_engine(url: URL) -> Engine:
             event.listen(engine, "connect", _on_sqlite_connect)
         else:
             engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
-    except NoSuchModuleError:
-        raise DatabaseError(f"No driver for '{url.drivername}'.") from None
+    except (NoSuchModuleError, ImportError):
+        raise DatabaseError(
+            f"The driver for {url.drivername}:// is not installed "
+            "(PostgreSQL needs psycopg 3: pip install 'psycopg[binary]')."
+        ) from None
     except OSError as exc:
         raise DatabaseError(f"Cannot create the database folder: {exc}") from None
     return engine
@@ -127,7 +122,9 @@ def create_db_engine(url: URL) -> Engine:
 
 def explain_connect_error(url: URL, exc: BaseException) -> str:
     """Turn a driver's error into what went wrong and what to do about it."""
-    text = str(getattr(exc, "orig", None) or exc).strip()
+    text = mask_password(str(getattr(exc, "orig", None) or exc).strip())
+    if url.password:  # a driver may echo its connection string
+        text = text.replace(str(url.password), "***")
     where = url.render_as_string(hide_password=True)
     low = text.lower()
     if url.get_backend_name() == "sqlite":
