@@ -6,6 +6,7 @@ is logged and shown in a message box, and the window keeps running.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import sys
@@ -118,14 +119,16 @@ class ExceptionReporter:
 def open_database_in_background(app: QCoreApplication, db_url: str | None) -> Database:
     """open_database (which may migrate) on a thread, with a busy window if it takes long.
 
-    The migration is one transaction: it is not offered for cancelling, since stopping it
-    half-way would only roll it back, and this version cannot use the database without it.
+    The update is not offered for cancelling: this version cannot use the database without
+    it (each of its steps is a transaction, so a killed start goes on where it stopped).
+    When the start waits for another window updating the same database, the notice says so.
     """
     outcome: dict[str, object] = {}
+    waiting: list[str] = []  # notices from the thread, shown by the GUI thread
 
     def work() -> None:
         try:
-            outcome["db"] = open_database(db_url)
+            outcome["db"] = open_database(db_url, notice=waiting.append)
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread below
             outcome["error"] = exc
 
@@ -149,7 +152,11 @@ def open_database_in_background(app: QCoreApplication, db_url: str | None) -> Da
         dialog.setWindowTitle(APP_NAME)
         dialog.setCancelButton(None)
         dialog.show()
+        shown = 0
         while thread.is_alive():
+            if len(waiting) > shown:
+                shown = len(waiting)
+                label.setText(label.text() + "<br><br>" + html.escape(waiting[-1]))
             app.processEvents()
             thread.join(0.05)
         dialog.close()
