@@ -26,7 +26,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from crm_desktop.models.database import create_db_engine, open_database, resolve_url
-from crm_desktop.models.migrations import PG_LOCK_KEY, WAITING, alembic_config, head_revision
+from crm_desktop.models.migrations import (
+    BUSY,
+    PG_LOCK_KEY,
+    WAITING,
+    alembic_config,
+    head_revision,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTACTS = 1500
@@ -263,28 +269,40 @@ def test_several_programs_starting_together_on_an_old_database_all_open_it(
     assert counts[4] == head_revision()
 
 
-def test_a_start_waits_for_another_upgrading_postgresql_and_says_so(
+def test_a_start_waits_for_another_program_holding_the_database_and_says_so(
     old_database: str,
 ) -> None:
-    if not old_database.startswith("postgresql"):
-        pytest.skip("SQLite waits on its write lock (SQLite's busy timeout)")
-    holder = create_engine(make_url(old_database))
-    with holder.connect() as conn:
+    """PostgreSQL: another start holds the upgrade lock. SQLite: another program holds the
+    write lock past SQLite's busy timeout. The start waits, says why, then opens."""
+    if old_database.startswith("postgresql"):
+        holder = create_engine(make_url(old_database))
+        conn = holder.connect()
         conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": PG_LOCK_KEY})
         conn.commit()
-        child = subprocess.Popen(
-            [sys.executable, "-c", "import sys\n" + OPEN, old_database],
-            env=_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert child.stderr is not None
-        assert child.stderr.readline().strip() == WAITING  # and it is still waiting
-        assert child.poll() is None
-        conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_LOCK_KEY})
-        conn.commit()
-    holder.dispose()
+        expected = WAITING
+    else:
+        raw = sqlite3.connect(make_url(old_database).database or "", isolation_level=None)
+        raw.execute("BEGIN IMMEDIATE")
+        expected = BUSY
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys\n" + OPEN, old_database],
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stderr is not None
+    try:
+        assert child.stderr.readline().strip() == expected
+        assert child.poll() is None  # still waiting
+    finally:
+        if old_database.startswith("postgresql"):
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_LOCK_KEY})
+            conn.close()
+            holder.dispose()
+        else:
+            raw.rollback()
+            raw.close()
     out, err = child.communicate(timeout=120)
     assert child.returncode == 0, err
     assert out == "opened\n"
