@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
@@ -27,6 +26,7 @@ from sqlalchemy.orm import sessionmaker
 
 from crm_desktop.models.database import (
     DatabaseError,
+    Notice,
     backup_sqlite_file,
     create_migration_engine,
 )
@@ -36,8 +36,6 @@ HERE = Path(__file__).resolve().parent
 PG_LOCK_KEY: Final = zlib.crc32(b"crm-desktop schema")
 WAITING: Final = "Another crm-desktop is updating this database; waiting for it to finish…"
 BUSY: Final = "Another program is writing to this database; waiting for it…"
-
-Notice = Callable[[str], None]
 
 
 def alembic_config() -> Config:
@@ -75,11 +73,6 @@ def prepare_database(engine: Engine, url: URL, notice: Notice) -> None:
         _prepare_sqlite(url, script, notice)
     else:
         _prepare_postgresql(engine, script, notice)
-
-
-def upgrade_to_head(engine: Engine, url: URL, notice: Notice | None = None) -> None:
-    """prepare_database, for callers that only mean the schema."""
-    prepare_database(engine, url, notice or (lambda _message: None))
 
 
 def _check_known(script: ScriptDirectory, current: str | None) -> None:
@@ -229,5 +222,4 @@ __all__ = [
     "current_revision",
     "head_revision",
     "prepare_database",
-    "upgrade_to_head",
 ]
