@@ -31,6 +31,7 @@ from crm_desktop import __version__
 from crm_desktop.cli import calendar_export
 from crm_desktop.cli.common import ProgressLine, UsageError, _Parser, one_line
 from crm_desktop.models.database import DatabaseError, open_database
+from crm_desktop.models.db_url import mask_password
 from crm_desktop.services.demo import DEFAULT_SIZE
 from crm_desktop.services.export import FORMATS, KINDS, ExportError
 
@@ -189,12 +190,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return reports.run(args)
         parser.error(f"unknown command {args.command}")
     except (DatabaseError, UsageError, ExportError) as exc:
-        print(f"crm-desktop: {one_line(str(exc))}", file=sys.stderr)
+        print(f"crm-desktop: {mask_password(one_line(str(exc)))}", file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
         from crm_desktop.services.db_errors import describe
 
-        print(f"crm-desktop: {describe(exc)}", file=sys.stderr)  # never the SQL
+        print(f"crm-desktop: {mask_password(describe(exc))}", file=sys.stderr)  # never the SQL
         return 1
     except BrokenPipeError:  # the output went to `head` or a closed pager
         sys.stderr.close()

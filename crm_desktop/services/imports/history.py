@@ -1,8 +1,8 @@
 """Import history: the batches, their problem rows, and those rows saved as a sheet to fix.
 
-A batch still marked running whose last batch committed more than STALE_AFTER ago was
+A batch still marked running whose program no longer holds its lease (lease.py) was
 stopped from outside (the program was killed or the computer went off): it is shown as
-interrupted, to be undone or resumed.
+interrupted, to be undone or resumed. While a program holds the lease, neither is offered.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm_desktop.models import ImportBatch, ImportProblem, ImportStatus, User, utcnow
+from crm_desktop.models import ImportBatch, ImportProblem, ImportStatus, User
 from crm_desktop.models.sqlite_files import refuse_database_file
+from crm_desktop.services.imports.lease import is_busy
 from crm_desktop.services.imports.plan import ImportPlan, PlanError
 
-STALE_AFTER: Final = dt.timedelta(minutes=2)
 # Columns a problem sheet adds after the file's own; importing it again leaves them out.
 ADDED_COLUMNS: Final = ("crm-desktop: row in the file", "crm-desktop: problem")
 
@@ -43,16 +43,16 @@ class BatchInfo:
     skipped: int
     failed: int
     user: str
+    busy: bool = False  # a window or program runs it now (holds its lease)
 
     @property
     def can_resume(self) -> bool:
-        return self.status in ("cancelled", "interrupted")
+        return self.status in ("cancelled", "interrupted") and not self.busy
 
     @property
     def can_undo(self) -> bool:
-        """Anything not undone yet; a batch still "running" may be a program that was killed
-        a moment ago (it shows as interrupted after STALE_AFTER)."""
-        return self.status != "undone"
+        """Anything not undone yet, once no program runs it."""
+        return self.status != "undone" and not self.busy
 
     def line(self) -> str:
         """One line for `crm-desktop imports`: the id first, then time, file and counts."""
@@ -79,7 +79,6 @@ class ProblemRow:
 
 def list_batches(sessions: sessionmaker[Session], limit: int = 500) -> list[BatchInfo]:
     """Imports, newest first."""
-    stale = utcnow() - STALE_AFTER
     query = (
         select(ImportBatch, User.name)
         .outerjoin(User, User.id == ImportBatch.user_id)
@@ -91,7 +90,8 @@ def list_batches(sessions: sessionmaker[Session], limit: int = 500) -> list[Batc
     with sessions() as session:
         for batch, user in session.execute(query):
             status = batch.status
-            if status == ImportStatus.RUNNING.value and batch.updated_at < stale:
+            busy = is_busy(session, batch)
+            if status == ImportStatus.RUNNING.value and not busy:
                 status = ImportStatus.INTERRUPTED.value
             out.append(
                 BatchInfo(
@@ -110,6 +110,7 @@ def list_batches(sessions: sessionmaker[Session], limit: int = 500) -> list[Batc
                     batch.skipped,
                     batch.failed,
                     user or "",
+                    busy,
                 )
             )
     return out
