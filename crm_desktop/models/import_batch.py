@@ -54,6 +54,9 @@ class ImportBatch(Entity):
     merged: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
+    # Rows that matched a record, per reason and outcome: {"email": {"skipped": 80}, ...}
+    # (services/imports/tally.py). None for imports made before it was counted.
+    duplicates: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class ImportChange(Base):

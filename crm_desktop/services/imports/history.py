@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import ImportBatch, ImportProblem, ImportStatus, User, utcnow
 from crm_desktop.services.imports.plan import ImportPlan, PlanError
+from crm_desktop.services.imports.tally import DuplicateCounts
 
 STALE_AFTER: Final = dt.timedelta(minutes=2)
 # Columns a problem sheet adds after the file's own; importing it again leaves them out.
@@ -42,6 +43,7 @@ class BatchInfo:
     skipped: int
     failed: int
     user: str
+    duplicates: DuplicateCounts = field(default_factory=DuplicateCounts)  # per reason
 
     @property
     def can_resume(self) -> bool:
@@ -61,6 +63,11 @@ class BatchInfo:
             f"{self.created:,} created, {self.updated:,} updated, {self.merged:,} merged, "
             f"{self.skipped:,} skipped, {self.failed:,} failed"
         )
+        if self.duplicates:
+            counts += (
+                f"; {self.duplicates.total(False):,} duplicates, "
+                f"{self.duplicates.total(True):,} possible duplicates"
+            )
         progress = "" if self.status == "complete" else f" ({self.rows_done:,} rows done)"
         return (
             f"{self.id}  {when}  {self.file_name}{sheet} -> {self.target}  "
@@ -109,6 +116,7 @@ def list_batches(sessions: sessionmaker[Session], limit: int = 500) -> list[Batc
                     batch.skipped,
                     batch.failed,
                     user or "",
+                    DuplicateCounts.from_json(batch.duplicates),
                 )
             )
     return out

@@ -98,8 +98,10 @@ def test_reviewed_rows_merge_the_fields_the_user_took(db: Database, tmp_path: Pa
         anna = session.scalars(select(Contact)).one()
     # title taken from the file; city kept; notes were empty, so they are filled
     assert (anna.title, anna.city, anna.notes) == ("Head of Purchasing", "Oslo", "met at CES")
-    unreviewed = run_import(db.sessions, replace(plan, on_duplicate="review"))
+    # Only the name matches: a possible duplicate, which nobody decided on this time.
+    unreviewed = run_import(db.sessions, replace(plan, on_duplicate="review", on_possible="skip"))
     assert (unreviewed.skipped, unreviewed.updated) == (1, 0)
+    assert unreviewed.duplicates.counts == {"name": {"skipped": 1}}
 
 
 def test_pairs_name_linked_records_and_list_methods_by_kind(db: Database, tmp_path: Path) -> None:
