@@ -6,7 +6,8 @@ import's rule or the user's review), or new. New records and merges into them st
 memory until the batch is written; merges into records already in the database are
 applied after one read of those records. A duplicate follows the import's rule for
 duplicates, a possible duplicate (services/same_person.py) its rule for those; each is
-counted by reason and outcome.
+counted by reason and outcome. A read-only run (`read_only`, the wizard's "Find
+duplicates") decides every row the same way and writes nothing.
 """
 
 from __future__ import annotations
@@ -100,13 +101,23 @@ class BatchRun:
     failures: list[Note] = field(default_factory=list)
     skips: list[Note] = field(default_factory=list)
     observer: MatchObserver | None = None
+    read_only: bool = False
     _seq: int = 0
     _touched: set[str] = field(default_factory=set)
     _observed: list[tuple[RowRecord, Match]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.resolver = Resolver(self.session, self.batch_id, self.user_id, utcnow(), self.dry_run)
-        self.finder = DuplicateFinder(self.session, self.plan.target, self.plan.threshold)
+        self.resolver = Resolver(
+            self.session,
+            self.batch_id,
+            self.user_id,
+            utcnow(),
+            self.dry_run,
+            read_only=self.read_only,
+        )
+        self.finder = DuplicateFinder(
+            self.session, self.plan.target, self.plan.threshold, remember_created=self.read_only
+        )
         self.target = self.plan.target
 
     # ---- the batch -------------------------------------------------------------------------
@@ -182,6 +193,9 @@ class BatchRun:
                 self.finder.remember_db(match.db_id, record, refs.company_id)
         if self._observed:
             self._tell_observer(writer)
+        if self.read_only:
+            self._end_read_only(db_merges, counts, created, company_of_new)
+            return
         writer.insert(self.resolver.take_pending(), created, tags, self.resolver)
         if db_merges:
             self._write_merges(writer, db_merges, counts, problems)
@@ -195,6 +209,21 @@ class BatchRun:
             self._touched.add("companies")
         if self.resolver.created_contacts:
             self._touched.add("contacts")
+
+    def _end_read_only(
+        self,
+        db_merges: Mapping[uuid.UUID, list[_DbMerge]],
+        counts: Counts,
+        created: list[NewRecord],
+        company_of_new: dict[uuid.UUID, uuid.UUID | None],
+    ) -> None:
+        """Nothing is written: merges count as done, records named by rows are forgotten."""
+        for merges in db_merges.values():
+            for merge in merges:
+                counts.updated += 1
+                counts.tally(merge.category, "merged")
+        self.resolver.take_pending()
+        self.finder.end_batch(created, company_of_new)
 
     def _prefetch(self, live: Sequence[RowRecord]) -> dict[int, uuid.UUID | None]:
         """Existing companies the rows name, then every duplicate key of the batch."""

@@ -5,12 +5,15 @@ company) in one query per 500 keys (one array on PostgreSQL), the people at each
 once for the whole import, each row's close names among them, and the e-mails and
 mobiles of every person a row may match; website domains for companies, titles for
 deals. Records an import wrote in its earlier batches are found here like any other.
+A read-only pass writes nothing, so with `remember_created` this remembers what its
+earlier batches would have written and finds it as the database would.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -85,6 +88,17 @@ def close_names(plain: str, names: list[str], threshold: int) -> list[tuple[int,
     return hits
 
 
+@dataclass
+class _Made:
+    """What a read-only pass would have written in its earlier batches."""
+
+    methods: dict[str, list[uuid.UUID]] = field(default_factory=dict)
+    keys: dict[uuid.UUID, PersonKeys] = field(default_factory=dict)
+    rows: dict[uuid.UUID, int] = field(default_factory=dict)
+    domains: dict[str, uuid.UUID] = field(default_factory=dict)
+    deals: dict[tuple[str, uuid.UUID | None], uuid.UUID] = field(default_factory=dict)
+
+
 class KnownRecords:
     """The records of the database a batch may match, and what the import adds to them."""
 
@@ -94,6 +108,7 @@ class KnownRecords:
         target: Target,
         threshold: int,
         kinds: frozenset[str],
+        remember_created: bool = False,
     ) -> None:
         self.session = session
         self.target = target
@@ -108,11 +123,16 @@ class KnownRecords:
         # For the whole import: slot -> (plain names, record ids) of the people there.
         self._people: dict[Slot, tuple[list[str], list[uuid.UUID]]] = {}
         self._lead_names_asked: set[str] = set()
+        self._made = _Made() if remember_created else None
 
     def slot(self, company: str, company_id: uuid.UUID | None) -> Slot:
         if self.target == "contacts":
             return company_id if company_id is not None else "new:" + people_key(company)
         return people_key(company)
+
+    def made_row(self, record_id: uuid.UUID) -> int | None:
+        """The row a record of an earlier batch of a read-only pass came from."""
+        return self._made.rows.get(record_id) if self._made is not None else None
 
     def prefetch(
         self, records: Sequence[RowRecord], company_ids: dict[int, uuid.UUID | None]
@@ -129,6 +149,10 @@ class KnownRecords:
         }
         if self.target in _PARENT and keys:
             self._fetch_methods(sorted(keys))
+            if self._made is not None:
+                for key in keys & self._made.methods.keys():
+                    found = self.methods.setdefault(key, [])
+                    found.extend(i for i in self._made.methods[key] if i not in found)
         if self.target == "contacts":
             ids = {cid for cid in company_ids.values() if cid is not None}
             self._fetch_contacts_at(ids)
@@ -190,8 +214,9 @@ class KnownRecords:
             )
             for parent_id, kind, normalized in rows:
                 methods[parent_id].append((kind, normalized))
+        made = self._made.keys if self._made is not None else {}
         for record_id, found in methods.items():
-            self.keys[record_id] = person_keys(found)
+            self.keys[record_id] = person_keys(found) | made.get(record_id, NO_KEYS)
 
     def _fetch_contacts_at(self, company_ids: set[uuid.UUID]) -> None:
         wanted = [cid for cid in company_ids if cid not in self._people]
@@ -253,6 +278,10 @@ class KnownRecords:
             for domain, company_id in rows:
                 if domain:
                     self.domains.setdefault(domain, company_id)
+        if self._made is not None:
+            for domain in domains:
+                if domain in self._made.domains:
+                    self.domains.setdefault(domain, self._made.domains[domain])
 
     def _fetch_deals(self, titles: list[str]) -> None:
         self.deals.clear()
@@ -264,6 +293,9 @@ class KnownRecords:
             )
             for title, company_id, deal_id in rows:
                 self.deals.setdefault((fold_name(title), company_id), deal_id)
+        if self._made is not None:
+            for key, deal_id in self._made.deals.items():
+                self.deals.setdefault(key, deal_id)
 
     # ---- what the import adds -----------------------------------------------------------------
 
@@ -276,12 +308,16 @@ class KnownRecords:
                 found.append(record_id)
         if self.target in PEOPLE:
             self.keys[record_id] = self.keys.get(record_id, NO_KEYS) | keys_of(record.methods)
+        if self._made is not None:
+            self._remember_made(record_id, keys, record)
 
     def created(
         self, record_id: uuid.UUID, row: int, record: RowRecord, company_id: uuid.UUID | None
     ) -> None:
-        """A record the batch wrote: a person joins the name list of their company for the
-        rest of the import."""
+        """A record the batch wrote (or a read-only pass would have): a person joins the
+        name list of their company for the rest of the import."""
+        if self._made is not None:
+            self._remember_new_made(record_id, row, record, company_id)
         if self.target not in PEOPLE:
             return
         company = str(record.values.get("company") or "")
@@ -290,3 +326,29 @@ class KnownRecords:
             names, ids = self._people.setdefault(self.slot(company, company_id), ([], []))
             names.append(plain_name(name))
             ids.append(record_id)
+
+    def _remember_made(self, record_id: uuid.UUID, keys: list[str], record: RowRecord) -> None:
+        assert self._made is not None
+        for key in keys:
+            found = self._made.methods.setdefault(key, [])
+            if record_id not in found:
+                found.append(record_id)
+        if self.target in PEOPLE:
+            known = self._made.keys.get(record_id, NO_KEYS)
+            self._made.keys[record_id] = known | keys_of(record.methods)
+
+    def _remember_new_made(
+        self, record_id: uuid.UUID, row: int, record: RowRecord, company_id: uuid.UUID | None
+    ) -> None:
+        assert self._made is not None
+        self._made.rows[record_id] = row
+        keys = [m.normalized for m in record.methods if m.normalized and m.kind in self._keys]
+        self._remember_made(record_id, keys, record)
+        values = record.values
+        if self.target == "companies":
+            domain = domain_of(str(values.get("website") or ""))
+            if domain:
+                self._made.domains.setdefault(domain, record_id)
+        elif self.target == "deals":
+            title = fold_name(str(values.get("title") or ""))
+            self._made.deals.setdefault((title, company_id), record_id)

@@ -10,7 +10,9 @@ number; deals by title at the same company.
 
 The database is asked once per batch (known.py). Rows of the current batch (not yet
 written) are kept in an in-memory index here; earlier batches are committed and found in
-the database, which also makes a resumed import see what it did before.
+the database, which also makes a resumed import see what it did before. A read-only pass
+(the wizard's "Find duplicates", `remember_created`) finds what it would have written
+in its earlier batches as the database would.
 """
 
 from __future__ import annotations
@@ -74,14 +76,20 @@ class Match:
 class DuplicateFinder:
     """Finds the record a row duplicates; remembers the rows of the current batch."""
 
-    def __init__(self, session: Session, target: Target, threshold: int) -> None:
+    def __init__(
+        self, session: Session, target: Target, threshold: int, *, remember_created: bool = False
+    ) -> None:
         self.target = target
         self.threshold = threshold
         self._keys = _COMPANY_KEYS if target == "companies" else _PERSON_KEYS
-        self.known = KnownRecords(session, target, threshold, self._keys)
+        self.known = KnownRecords(session, target, threshold, self._keys, remember_created)
         self._new_methods: dict[str, list[NewRecord]] = {}
         self._new_names: dict[Slot, tuple[list[str], list[NewRecord]]] = {}
         self._new_keys: dict[Any, NewRecord] = {}
+
+    def made_row(self, record_id: uuid.UUID) -> int | None:
+        """The row a record of an earlier batch of a read-only pass came from."""
+        return self.known.made_row(record_id)
 
     def prefetch(
         self,
