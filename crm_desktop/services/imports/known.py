@@ -122,6 +122,9 @@ class KnownRecords:
         self.deals: dict[tuple[str, uuid.UUID | None], uuid.UUID] = {}
         # For the whole import: slot -> (plain names, record ids) of the people there.
         self._people: dict[Slot, tuple[list[str], list[uuid.UUID]]] = {}
+        # Companies this import created (target companies): the resolver's name cache is
+        # read once, so a name repeated 5,000 rows later would not be found otherwise.
+        self.company_names: dict[str, uuid.UUID] = {}
         self._lead_names_asked: set[str] = set()
         self._made = _Made() if remember_created else None
 
@@ -318,6 +321,9 @@ class KnownRecords:
         name list of their company for the rest of the import."""
         if self._made is not None:
             self._remember_new_made(record_id, row, record, company_id)
+        if self.target == "companies":
+            name = people_key(str(record.values.get("name") or ""))
+            self.company_names.setdefault(name, record_id)
         if self.target not in PEOPLE:
             return
         company = str(record.values.get("company") or "")

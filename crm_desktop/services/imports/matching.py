@@ -177,6 +177,7 @@ class DuplicateFinder:
         new = self._new_keys.get(("company", key))
         if new is not None:
             return Match(f"same company name as row {new.row}", new=new, category="company_name")
+        existing = existing or self.known.company_names.get(key)
         if existing is not None:
             return Match("same company name", db_id=existing, category="company_name")
         domain = domain_of(str(record.values.get("website") or ""))

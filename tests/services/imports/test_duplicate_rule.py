@@ -185,3 +185,17 @@ def test_counts_per_reason_are_kept_with_the_batch_and_across_a_resume(
     [batch] = list_batches(db.sessions)
     assert batch.duplicates.counts == expected
     assert batch.line().endswith("0 failed; 12 duplicates, 4 possible duplicates")
+
+
+def test_a_company_name_repeated_in_a_later_batch_is_a_duplicate(
+    db: Database, tmp_path: Path
+) -> None:
+    """The names of existing companies are read once per import: one the import created
+    itself was not found again a batch later, and was created twice."""
+    path = tmp_path / "companies.csv"
+    path.write_text("Name,Industry\nAcme Ltd,Tools\nGlobex,Chemicals\nACME Limited,Tools\n")
+    plan = prepare_import(db.sessions, path, "companies").plan
+    report = run_import(db.sessions, plan, batch_rows=2)
+    assert (report.created, report.skipped) == (2, 1)
+    assert report.skips[0].reason == "same company name"
+    assert report.duplicates.counts == {"company_name": {"skipped": 1}}
