@@ -1,7 +1,8 @@
 """The import commands of the command line: import, imports, undo-import.
 
 The same services the import wizard runs. `import` prints progress on stderr and a
-summary on stdout, then every failed row (sheet row number, column, reason); it exits
+summary on stdout (with the duplicates and possible duplicates per reason and what was
+done with them), then every failed row (sheet row number, column, reason); it exits
 0 when every row was accounted for and 2, with one line, when the file cannot be read.
 """
 
@@ -82,6 +83,7 @@ def _import(args: argparse.Namespace, progress_line: type) -> int:
                 plan = replace(
                     prepared.plan,
                     on_duplicate=args.on_duplicate,
+                    on_possible=args.on_possible_duplicate,
                     threshold=args.threshold or DEFAULT_THRESHOLD,
                 )
                 if args.date_order:
@@ -125,6 +127,8 @@ def _print_report(report: ImportReport) -> None:
         print(
             f"Import id: {report.batch_id} (undo with: crm-desktop undo-import {report.batch_id})"
         )
+    for line in report.duplicates.lines():
+        print(line)
     label = "card" if report.file_name.lower().endswith((".vcf", ".vcard")) else "row"
     for note in report.failures[:FAILURES_SHOWN]:
         print(f"  failed {label} {note.row}: {note.reason}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -21,6 +21,7 @@ from crm_desktop.models import ImportBatch, ImportProblem, ImportStatus, User
 from crm_desktop.models.sqlite_files import refuse_database_file
 from crm_desktop.services.imports.lease import is_busy
 from crm_desktop.services.imports.plan import ImportPlan, PlanError
+from crm_desktop.services.imports.tally import DuplicateCounts
 
 # Columns a problem sheet adds after the file's own; importing it again leaves them out.
 ADDED_COLUMNS: Final = ("crm-desktop: row in the file", "crm-desktop: problem")
@@ -44,6 +45,7 @@ class BatchInfo:
     failed: int
     user: str
     busy: bool = False  # a window or program runs it now (holds its lease)
+    duplicates: DuplicateCounts = field(default_factory=DuplicateCounts)  # per reason
 
     @property
     def can_resume(self) -> bool:
@@ -62,6 +64,11 @@ class BatchInfo:
             f"{self.created:,} created, {self.updated:,} updated, {self.merged:,} merged, "
             f"{self.skipped:,} skipped, {self.failed:,} failed"
         )
+        if self.duplicates:
+            counts += (
+                f"; {self.duplicates.total(False):,} duplicates, "
+                f"{self.duplicates.total(True):,} possible duplicates"
+            )
         progress = "" if self.status == "complete" else f" ({self.rows_done:,} rows done)"
         return (
             f"{self.id}  {when}  {self.file_name}{sheet} -> {self.target}  "
@@ -111,6 +118,7 @@ def list_batches(sessions: sessionmaker[Session], limit: int = 500) -> list[Batc
                     batch.failed,
                     user or "",
                     busy,
+                    DuplicateCounts.from_json(batch.duplicates),
                 )
             )
     return out

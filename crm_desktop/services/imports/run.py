@@ -33,6 +33,7 @@ from crm_desktop.services.imports.batch import BatchRun, Counts, MatchObserver
 from crm_desktop.services.imports.lease import Lease, LeaseLost, claim, hold_new
 from crm_desktop.services.imports.plan import ImportPlan, PlanError, remember_mapping
 from crm_desktop.services.imports.source import FileInfo, ImportFileError, inspect_file, open_rows
+from crm_desktop.services.imports.tally import DuplicateCounts
 from crm_desktop.services.imports.transform import RowRecord, RowTransformer
 from crm_desktop.services.imports.vcards import card_records, count_cards
 from crm_desktop.services.settings import default_currency
@@ -74,6 +75,7 @@ class ImportReport:
     cancelled: bool = False
     dry_run: bool = False
     changes: Changes = field(default_factory=Changes)
+    duplicates: DuplicateCounts = field(default_factory=DuplicateCounts)  # per reason
 
     @property
     def accounted(self) -> int:
@@ -196,6 +198,7 @@ def resume_import(
                 merged=batch.merged,
                 skipped=batch.skipped,
                 failed=batch.failed,
+                duplicates=DuplicateCounts.from_json(batch.duplicates).tally(),
             )
             done = batch.rows_done
             user = batch.user_id
@@ -341,6 +344,7 @@ def _run(
         cancelled=cancelled,
         dry_run=dry_run,
         changes=runner.changes(),
+        duplicates=DuplicateCounts.of(counts.duplicates),
     )
 
 
@@ -399,6 +403,7 @@ def _save_counts(
             merged=counts.merged,
             skipped=counts.skipped + counts.blank,
             failed=counts.failed,
+            duplicates=DuplicateCounts.of(counts.duplicates).to_json(),
         )
     if done is not None:
         values["rows_done"] = done
