@@ -6,10 +6,13 @@ is logged and shown in a message box, and the window keeps running.
 
 from __future__ import annotations
 
+import html
 import logging
+import os
 import sys
 import threading
 import traceback
+from functools import partial
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
@@ -19,6 +22,8 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
 
 from crm_desktop.models.database import APP_NAME, Database, DatabaseError, open_database
+from crm_desktop.models.db_url import mask_password
+from crm_desktop.services.db_errors import database_sentence
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +36,41 @@ def log_file_path() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / "crm-desktop.log"
 
 
+class _MaskingFormatter(logging.Formatter):
+    """Log lines (and tracebacks) with every database password in them as ***."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_password(super().format(record))
+
+
+class _PrivateLogHandler(RotatingFileHandler):
+    """A rotating log readable by its owner only: it holds names, e-mails and paths."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        opener = partial(os.open, mode=0o600)
+        stream = open(self.baseFilename, self.mode, encoding=self.encoding, opener=opener)  # noqa: SIM115
+        os.chmod(self.baseFilename, 0o600)  # a file made by an older version was 0644
+        return stream
+
+
 def setup_logging(path: Path | None = None) -> Path | None:
     """Log INFO and up to a rotating file; returns its path (None if it cannot be written)."""
     target = path or log_file_path()
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(target, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        if not target.parent.is_dir():
+            target.parent.mkdir(mode=0o700, parents=True)
+        for old in target.parent.glob(target.name + ".*"):  # the rotated ones
+            if old.is_file():
+                old.chmod(0o600)
+        handler = _PrivateLogHandler(target, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     except OSError as exc:
         logging.basicConfig(level=logging.INFO)
         log.warning("cannot write the log file %s: %s", target, exc)
         return None
     handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
+        _MaskingFormatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
     )
     root.addHandler(handler)
     return target
@@ -67,9 +93,13 @@ class ExceptionReporter:
             sys.__excepthook__(exc_type, exc, tb)
             return
         log.error("uncaught exception", exc_info=(exc_type, exc, tb))
-        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        details = mask_password("".join(traceback.format_exception(exc_type, exc, tb)))
+        summary = mask_password(f"{exc_type.__name__}: {exc}")
+        sentence = database_sentence(exc)
+        if sentence is not None:  # a database error's text and traceback carry SQL: log only
+            summary, details = sentence, ""
         # Show it from the event loop: the hook may run inside a paint or a slot.
-        QTimer.singleShot(0, lambda: self._show(f"{exc_type.__name__}: {exc}", details))
+        QTimer.singleShot(0, lambda: self._show(summary, details))
 
     def _show(self, summary: str, details: str) -> None:
         if self._showing:  # one box at a time; the rest are in the log
@@ -84,7 +114,8 @@ class ExceptionReporter:
                     "%1", str(self._log_path)
                 )
             box.setInformativeText(info)
-            box.setDetailedText(details)
+            if details:
+                box.setDetailedText(details)
             box.exec()
         finally:
             self._showing = False
@@ -93,14 +124,16 @@ class ExceptionReporter:
 def open_database_in_background(app: QCoreApplication, db_url: str | None) -> Database:
     """open_database (which may migrate) on a thread, with a busy window if it takes long.
 
-    The migration is one transaction: it is not offered for cancelling, since stopping it
-    half-way would only roll it back, and this version cannot use the database without it.
+    The update is not offered for cancelling: this version cannot use the database without
+    it (each of its steps is a transaction, so a killed start goes on where it stopped).
+    When the start waits for another window updating the same database, the notice says so.
     """
     outcome: dict[str, object] = {}
+    waiting: list[str] = []  # notices from the thread, shown by the GUI thread
 
     def work() -> None:
         try:
-            outcome["db"] = open_database(db_url)
+            outcome["db"] = open_database(db_url, notice=waiting.append)
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread below
             outcome["error"] = exc
 
@@ -124,7 +157,11 @@ def open_database_in_background(app: QCoreApplication, db_url: str | None) -> Da
         dialog.setWindowTitle(APP_NAME)
         dialog.setCancelButton(None)
         dialog.show()
+        shown = 0
         while thread.is_alive():
+            if len(waiting) > shown:
+                shown = len(waiting)
+                label.setText(label.text() + "<br><br>" + html.escape(waiting[-1]))
             app.processEvents()
             thread.join(0.05)
         dialog.close()
@@ -141,6 +178,9 @@ def run_gui(db_url: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
+    from crm_desktop.views.wheel_guard import install_wheel_guard
+
+    install_wheel_guard(app)  # the wheel scrolls; values change only in the focused field
     sys.excepthook = ExceptionReporter(log_path)
     log.info("starting")
     try:

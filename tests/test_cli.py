@@ -178,3 +178,61 @@ def test_progress_line_in_a_log_prints_one_line_per_phase() -> None:
         " 80.0%  Indexing contact records",
         "100.0%  Done",
     ]
+
+
+def test_a_locked_database_is_one_plain_line_without_sql(
+    sqlite_db: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from crm_desktop.models import database as database_module
+
+    monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_MS", 50)  # give up quickly
+    holder = sqlite3.connect(sqlite_db.url.database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program is in the middle of a change
+    try:
+        assert cli.main(["demo", "--size", "5", "--db", _url(sqlite_db)]) == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    err = _one_line_error(capsys)
+    assert err == "crm-desktop: Another program is writing to this database; try again.\n"
+
+
+BAD_URLS = [
+    "postgresql+psycopg://bob:s3cret@localhost:abc/crm",
+    "postgresql+psycopg://bob:s3cret@[::1/crm",
+    "postgresql+psycopg2://bob:s3cret@localhost/crm",
+    "postgresql+asyncpg://bob:s3cret@localhost/crm",
+    "bob:s3cret@localhost/crm",
+    "postgresql://bob:s3c@ret@localhost/crm",
+]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+@pytest.mark.parametrize("command", [["imports"], ["undo-import", "abcd", "--yes"], ["demo"]])
+def test_a_bad_database_url_exits_2_with_one_line_and_no_password(
+    url: str, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run([*command, "--db", url]) == 2
+    err = _one_line_error(capsys)
+    assert "s3cret" not in err and "ret@" not in err
+    assert "Traceback" not in err
+
+
+MAIN = "import sys; from crm_desktop.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+@pytest.mark.parametrize("url", BAD_URLS[:3])
+def test_a_bad_database_url_from_a_real_process(url: str) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", MAIN, "imports", "--db", url],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("crm-desktop: ")
+    assert "s3cret" not in done.stderr + done.stdout

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from legacy_people import legacy_sheet
 from sqlalchemy import func, select
 
 from crm_desktop import cli
@@ -174,3 +175,34 @@ def test_import_names_phone_numbers_kept_as_written(
     assert stored == "+12125550147"
     assert cli.main(["import", str(again), "--db", _url(db), "--region", "Atlantis"]) == 2
     assert "--region Atlantis: not a country" in capsys.readouterr().err
+
+
+def test_import_counts_duplicates_and_possible_duplicates_per_reason(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11: namesakes at one company with their own e-mails and mobiles are created;
+    the summary says why each matching row matched and what was done with it."""
+    sheet = legacy_sheet(rows=60, duplicates=6, possible=3, seed=4)
+    path = sheet.write(tmp_path / "legacy.csv")
+    argv = ["import", str(path), "--on-duplicate", "skip", "--db", _url(db)]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"Imported legacy.csv: 60 rows: {sheet.people} created, ")
+    assert "6 skipped" in out[0]
+    assert out[2:] == [
+        "Duplicates: 6, skipped",
+        f"  same e-mail: {sheet.by_email}, skipped",
+        f"  same mobile: {sheet.by_mobile}, skipped",
+        "Possible duplicates: 3, created",
+        "  same name at the same company, no conflicting e-mail or mobile: 3, created",
+    ]
+    again = [*argv, "--on-possible-duplicate", "skip"]
+    assert cli.main(again) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Imported legacy.csv: 60 rows: 0 created, ")
+    assert "Possible duplicates: 3, skipped" in out  # no e-mail or mobile: only possible
+    assert "Duplicates: 57, skipped" in out
+    assert cli.main(["imports", "--db", _url(db)]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].endswith("57 duplicates, 3 possible duplicates")
+    assert listed[1].endswith("6 duplicates, 3 possible duplicates")

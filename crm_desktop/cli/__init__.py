@@ -6,7 +6,8 @@
                                                 contacts, companies, leads, deals: csv, xlsx, vcf
     crm-desktop export activities --format ics -o FILE [--owner N] [--from D] [--to D]
         [--include-done] [--tz ZONE]            tasks and meetings as a calendar file
-    crm-desktop import FILE [--target T] [--sheet S] [--mapping M.json] [--on-duplicate R] ...
+    crm-desktop import FILE [--target T] [--sheet S] [--mapping M.json] [--on-duplicate R]
+                       [--on-possible-duplicate R] ...
     crm-desktop imports                         list imports, newest first
     crm-desktop undo-import ID [--yes]          take an import back out
     crm-desktop report KIND [--from D] [--to D] [--owner N] [--pipeline N] [--format F] [-o FILE]
@@ -31,6 +32,7 @@ from crm_desktop import __version__
 from crm_desktop.cli import calendar_export
 from crm_desktop.cli.common import ProgressLine, UsageError, _Parser, one_line
 from crm_desktop.models.database import DatabaseError, open_database
+from crm_desktop.models.db_url import mask_password
 from crm_desktop.services.demo import DEFAULT_SIZE
 from crm_desktop.services.export import FORMATS, KINDS, ExportError
 
@@ -123,15 +125,23 @@ def _add_import_commands(sub: Any, db_help: str) -> None:
         "--on-duplicate",
         choices=("skip", "fill", "overwrite", "create"),
         default="skip",
-        help="a row that matches a record: skip it, fill the record's empty fields, "
-        "overwrite them, or create a new record anyway (default skip)",
+        help="a row with the same e-mail or mobile as a record: skip it, fill the record's "
+        "empty fields, overwrite them, or create a new record anyway (default skip)",
+    )
+    imp.add_argument(
+        "--on-possible-duplicate",
+        choices=("create", "skip", "merge"),
+        default="create",
+        help="a row that only may be a record's person (a close name at the same company and "
+        "no conflicting e-mail or mobile, or one shared and one conflicting): create it "
+        "(default), skip it, or merge it (fills the record's empty fields)",
     )
     imp.add_argument(
         "--threshold",
         type=int,
         default=None,
         metavar="PERCENT",
-        help="name similarity for duplicates (default 85)",
+        help="how alike two names at one company must be to be a possible duplicate (default 85)",
     )
     imp.add_argument(
         "--region",
@@ -190,11 +200,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return reports.run(args)
         parser.error(f"unknown command {args.command}")
     except (DatabaseError, UsageError, ExportError) as exc:
-        print(f"crm-desktop: {one_line(str(exc))}", file=sys.stderr)
+        print(f"crm-desktop: {mask_password(one_line(str(exc)))}", file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines() or [repr(exc)]
-        print(f"crm-desktop: database error: {one_line(reason[0])}", file=sys.stderr)
+        from crm_desktop.services.db_errors import describe
+
+        print(f"crm-desktop: {mask_password(describe(exc))}", file=sys.stderr)  # never the SQL
         return 1
     except BrokenPipeError:  # the output went to `head` or a closed pager
         sys.stderr.close()

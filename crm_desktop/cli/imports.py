@@ -1,10 +1,11 @@
 """The import commands of the command line: import, imports, undo-import.
 
 The same services the import wizard runs. `import` prints progress on stderr and a
-summary on stdout, then every failed row (sheet row number, column, reason) and the
-phone numbers kept as written because they are no valid number of their row's country;
-it exits 0 when every row was accounted for and 2, with one line, when the file cannot
-be read.
+summary on stdout (with the duplicates and possible duplicates per reason and what was
+done with them), then every failed row (sheet row number, column, reason) and the phone
+numbers kept as written because they are no valid number of their row's country; it
+exits 0 when every row was accounted for and 2, with one line, when the file cannot be
+read.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from crm_desktop.cli.common import ProgressLine, UsageError, one_line
 from crm_desktop.models.database import open_database
+from crm_desktop.models.sqlite_files import DatabaseFileInUse, refuse_database_file
 from crm_desktop.services.imports.history import find_batch, list_batches
 from crm_desktop.services.imports.plan import (
     DEFAULT_THRESHOLD,
@@ -46,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         if args.command == "imports":
             return _list(args)
         return _undo(args)
-    except (ImportFileError, PlanError, UndoError) as exc:
+    except (ImportFileError, PlanError, UndoError, DatabaseFileInUse) as exc:
         print(f"crm-desktop: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except _Usage as exc:
@@ -85,6 +87,7 @@ def _import(args: argparse.Namespace, progress_line: type) -> int:
                 plan = replace(
                     prepared.plan,
                     on_duplicate=args.on_duplicate,
+                    on_possible=args.on_possible_duplicate,
                     threshold=args.threshold or DEFAULT_THRESHOLD,
                 )
                 if args.date_order:
@@ -93,7 +96,9 @@ def _import(args: argparse.Namespace, progress_line: type) -> int:
                 if args.mapping:
                     plan = read_mapping_file(Path(args.mapping).expanduser(), plan)
                 if args.save_mapping:
-                    Path(args.save_mapping).expanduser().write_text(
+                    save_to = Path(args.save_mapping).expanduser()
+                    refuse_database_file(save_to)  # never written over
+                    save_to.write_text(
                         json.dumps(mapping_json(plan), ensure_ascii=False, indent=2) + "\n",
                         encoding="utf-8",
                     )
@@ -135,6 +140,8 @@ def _print_report(report: ImportReport) -> None:
         print(
             f"Import id: {report.batch_id} (undo with: crm-desktop undo-import {report.batch_id})"
         )
+    for line in report.duplicates.lines():
+        print(line)
     label = "card" if report.file_name.lower().endswith((".vcf", ".vcard")) else "row"
     for note in report.failures[:FAILURES_SHOWN]:
         print(f"  failed {label} {note.row}: {note.reason}")

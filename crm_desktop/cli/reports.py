@@ -22,6 +22,7 @@ from typing import Any
 
 from crm_desktop.cli.common import UsageError
 from crm_desktop.models.database import open_database
+from crm_desktop.models.sqlite_files import DatabaseFileInUse, database_in_use
 
 FORMATS = ("table", "csv", "xlsx")
 DESCRIPTIONS = {
@@ -99,6 +100,9 @@ def run(args: argparse.Namespace) -> int:
 
     fmt, output = _target(args)
     db = open_database(args.db)
+    if output is not None and (database := database_in_use(output)) is not None:
+        db.dispose()
+        raise UsageError(f"cannot write {output}: {DatabaseFileInUse(output, database).strerror}")
     try:
         with db.sessions() as session:
             filters = resolve_filters(

@@ -7,20 +7,27 @@ with a message a user can act on, never as a driver traceback.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
+from crm_desktop.models import sqlite_files
 from crm_desktop.models.cjk import SQL_FUNCTION, cjk_bigrams
+from crm_desktop.models.db_url import UrlError, mask_password, parse_url
+
+log = logging.getLogger(__name__)
 
 ENV_URL = "CRM_DATABASE_URL"
 APP_NAME = "crm-desktop"
@@ -44,6 +51,11 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
 
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file (nothing but SQLite may open it: see sqlite_files.py), or None."""
+        return sqlite_files.sqlite_path(self.url)
+
     def describe(self) -> str:
         """The URL without a password, for the status bar and messages."""
         return self.url.render_as_string(hide_password=True)
@@ -63,19 +75,10 @@ def resolve_url(url: str | None) -> URL:
         path = default_sqlite_path()
         return URL.create("sqlite", database=str(path))
     try:
-        parsed = make_url(text)
-    except ArgumentError:
-        raise DatabaseError(
-            f"'{text}' is not a database URL. Use sqlite:///path/to/file.sqlite3 "
-            "or postgresql+psycopg://user@host/dbname."
-        ) from None
+        parsed = parse_url(text)
+    except UrlError as exc:
+        raise DatabaseError(str(exc)) from None
     backend = parsed.get_backend_name()
-    if backend not in ("sqlite", "postgresql"):
-        raise DatabaseError(
-            f"Database type '{backend}' is not supported. Use sqlite:/// or postgresql+psycopg://."
-        )
-    if backend == "postgresql" and parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
     if backend == "postgresql" and parsed.password is None and parsed.username:
         password = _keyring_password(parsed)
         if password:
@@ -116,10 +119,14 @@ def create_db_engine(url: URL) -> Engine:
                 Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             event.listen(engine, "connect", _on_sqlite_connect)
+            sqlite_files.protect(engine)
         else:
             engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
-    except NoSuchModuleError:
-        raise DatabaseError(f"No driver for '{url.drivername}'.") from None
+    except (NoSuchModuleError, ImportError):
+        raise DatabaseError(
+            f"The driver for {url.drivername}:// is not installed "
+            "(PostgreSQL needs psycopg 3: pip install 'psycopg[binary]')."
+        ) from None
     except OSError as exc:
         raise DatabaseError(f"Cannot create the database folder: {exc}") from None
     return engine
@@ -127,7 +134,9 @@ def create_db_engine(url: URL) -> Engine:
 
 def explain_connect_error(url: URL, exc: BaseException) -> str:
     """Turn a driver's error into what went wrong and what to do about it."""
-    text = str(getattr(exc, "orig", None) or exc).strip()
+    text = mask_password(str(getattr(exc, "orig", None) or exc).strip())
+    if url.password:  # a driver may echo its connection string
+        text = text.replace(str(url.password), "***")
     where = url.render_as_string(hide_password=True)
     low = text.lower()
     if url.get_backend_name() == "sqlite":
@@ -169,28 +178,72 @@ def explain_connect_error(url: URL, exc: BaseException) -> str:
     return f"Cannot connect to {where}: {first}"
 
 
+def create_migration_engine(url: URL) -> Engine:
+    """An engine for changing the schema of a SQLite file: every step all-or-nothing.
+
+    pysqlite begins a transaction only before INSERT, UPDATE or DELETE, so CREATE TABLE
+    and the rest of a migration's DDL ran outside any transaction, and a migration killed
+    half-way left a table behind that the next start tried to create again. This is
+    SQLAlchemy's recipe for pysqlite (driver autocommit off, BEGIN emitted by the "begin"
+    event), with BEGIN IMMEDIATE: the write lock is taken at the start of each step, so a
+    second window waits for the first instead of running the same step beside it.
+    """
+    engine = create_engine(
+        url,
+        poolclass=NullPool,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "isolation_level": None},
+    )
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _begin_immediate)
+    return engine
+
+
+def _begin_immediate(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def backup_sqlite_file(path: Path) -> Path | None:
-    """Copy a SQLite file (and its WAL) aside before a migration changes it."""
+    """Copy a SQLite file (and what its WAL holds) aside before a migration changes it.
+
+    SQLite's online backup API: nothing but SQLite ever opens the database file (closing
+    another descriptor on it would drop this process's locks). The copy is written under a
+    .part name and renamed when complete, so a copy cut short is never taken for a backup.
+    """
     if not path.exists() or path.stat().st_size == 0:
         return None
+    for stale in path.parent.glob(f"{path.name}.*.bak.part*"):
+        stale.unlink(missing_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.{stamp}.bak")
+    partial = target.with_name(target.name + ".part")
     source = sqlite3.connect(str(path))
     try:
-        dest = sqlite3.connect(str(target))
+        dest = sqlite3.connect(str(partial))
         try:
             source.backup(dest)
         finally:
             dest.close()
     finally:
         source.close()
+    partial.replace(target)
     return target
 
 
-def open_database(url: str | URL | None = None, *, migrate: bool = True) -> Database:
+Notice = Callable[[str], None]
+
+
+def _log_notice(message: str) -> None:
+    log.warning("%s", message)  # no handler (the command line): Python prints it on stderr
+
+
+def open_database(
+    url: str | URL | None = None, *, migrate: bool = True, notice: Notice | None = None
+) -> Database:
     """Open (and by default migrate) the database the user asked for.
 
-    Raises DatabaseError with an actionable message for every expected failure.
+    `notice` is told when the start has to wait for another program (one updating the
+    schema, or writing to a SQLite file). Raises DatabaseError with an actionable message
+    for every expected failure.
     """
     from crm_desktop.models import migrations
 
@@ -207,17 +260,12 @@ def open_database(url: str | URL | None = None, *, migrate: bool = True) -> Data
         raise DatabaseError(explain_connect_error(resolved, exc)) from None
     if migrate:
         try:
-            migrations.upgrade_to_head(engine, resolved)
-        except DatabaseError:
+            migrations.prepare_database(engine, resolved, notice or _log_notice)
+        except BaseException:
             engine.dispose()
             raise
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
-    db = Database(url=resolved, engine=engine, sessions=sessions)
-    if migrate:
-        from crm_desktop.models.seed import ensure_defaults
-
-        ensure_defaults(db.sessions)
-    return db
+    return Database(url=resolved, engine=engine, sessions=sessions)
 
 
 def remove_sqlite_files(path: Path) -> None:
@@ -231,7 +279,9 @@ def remove_sqlite_files(path: Path) -> None:
 __all__ = [
     "Database",
     "DatabaseError",
+    "Notice",
     "backup_sqlite_file",
+    "create_migration_engine",
     "default_sqlite_path",
     "open_database",
     "remove_sqlite_files",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models.event import LeadSource
@@ -37,6 +37,15 @@ DEFAULT_SETTINGS = {
     # Deals at or above this amount (in the default currency) are marked and announced.
     "large_deal_amount": "100000",
 }
+
+
+def missing_defaults(connection: Connection) -> bool:
+    """Whether ensure_defaults has something to add (a quick look at every start)."""
+    for table in (User, Pipeline, LeadSource):
+        if connection.scalar(select(table.id).limit(1)) is None:
+            return True
+    existing = set(connection.scalars(select(Setting.key)))
+    return not existing.issuperset(DEFAULT_SETTINGS)
 
 
 def ensure_defaults(sessions: sessionmaker[Session]) -> None:

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from crm_desktop.models import Company, Contact, Deal, Lead, User
 from crm_desktop.models.activity import Activity, ActivityKind
+from crm_desktop.models.sqlite_files import refuse_database_file
 from crm_desktop.services.export import ExportError
 
 PRODID = "-//crm-desktop//Tasks and meetings//EN"
@@ -288,6 +289,7 @@ def _utc(value: dt.datetime) -> dt.datetime:
 def _write_atomically(target: Path, data: bytes) -> None:
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
+        refuse_database_file(target)  # replacing it would destroy the database
         with partial.open("wb") as handle:
             handle.write(data)
             handle.flush()

@@ -37,6 +37,7 @@ from crm_desktop.models import (
     MethodKind,
     User,
 )
+from crm_desktop.models.sqlite_files import refuse_database_file
 from crm_desktop.services.activities.follow_up import refresh_for
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.pipeline.history import current_user_id
@@ -116,6 +117,7 @@ class LoggedEmail:
 def read_email_file(path: Path) -> EmailFile:
     """Read an .eml (RFC 5322) or Outlook .msg file; raise EmailFileError if it cannot be."""
     try:
+        refuse_database_file(path)  # opening it would drop SQLite's locks (sqlite_files.py)
         if path.stat().st_size > MAX_EMAIL_BYTES:
             raise EmailFileError(f"{path.name}: the file is too large")
         mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)

@@ -41,6 +41,7 @@ from crm_desktop.models import (
     Tagging,
     User,
 )
+from crm_desktop.models.sqlite_files import refuse_database_file
 
 if TYPE_CHECKING:
     AnySelect = Select[*tuple[Any, ...]]
@@ -167,6 +168,7 @@ def export_records(
     report = progress or _silent
     partial = target.with_name(f".{target.name}.part")
     try:
+        refuse_database_file(target)  # replacing it would destroy the database
         sink = _open_sink(checked_fmt, checked_kind, partial)
     except OSError as exc:
         raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None

@@ -4,8 +4,9 @@ Choose the event, source and owner once; then type name, company, title,
 phones, e-mail and note with Tab between them and Enter to save. The form
 clears for the next card while the event, source and owner stay. While you
 type, a duplicate check runs in the background and lists existing records
-that look like the same person, each a link to open it. Phone numbers are
-read in the card's own country, which the form shows (card_country.py).
+that are the same person (the same e-mail or mobile), those that may be (a close name
+at the company, nothing conflicting), and the company, each a link to open it. Phone
+numbers are read in the card's own country, which the form shows (card_country.py).
 """
 
 from __future__ import annotations
@@ -551,27 +552,45 @@ class CardEntryPage(QWidget):
         }.get(kind, kind)
 
     def _show_duplicates(self, matches: Sequence[DuplicateMatch]) -> None:
+        """Duplicates (the same e-mail or mobile), possible duplicates (a close name at the
+        company, or one shared detail and one that differs), then companies, each listed
+        apart: a person with another e-mail or mobile is not listed at all."""
         self.duplicates = list(matches)
         if not matches:
             self.duplicates_label.clear()
             self.duplicates_label.hide()
             return
-        items = []
-        for match in matches:
-            where = (
-                f", {html.escape(match.company)}"
-                if match.company and match.kind != "company"
-                else ""
-            )
-            items.append(
-                f'<li><a href="{match.kind}:{match.id}">{html.escape(match.name)}</a>'
-                f" ({self._kind_text(match.kind)}{where}) — {html.escape(match.reason)}</li>"
-            )
-        heading = self.tr("Possible duplicates — click to open:")
-        self.duplicates_label.setText(
-            f"<b>⚠ {html.escape(heading)}</b><ul style='margin:0'>{''.join(items)}</ul>"
+        people = [m for m in matches if m.kind != "company"]
+        groups = (
+            (
+                "⚠ " + self.tr("Duplicate: already in the CRM — click to open:"),
+                [m for m in people if not m.possible],
+            ),
+            (
+                self.tr("Possible duplicate: check before saving — click to open:"),
+                [m for m in people if m.possible],
+            ),
+            (
+                self.tr("Company already in the CRM:"),
+                [m for m in matches if m.kind == "company"],
+            ),
         )
+        parts = []
+        for heading, found in groups:
+            if found:
+                items = "".join(self._duplicate_item(match) for match in found)
+                parts.append(f"<b>{html.escape(heading)}</b><ul style='margin:0'>{items}</ul>")
+        self.duplicates_label.setText("".join(parts))
         self.duplicates_label.show()
+
+    def _duplicate_item(self, match: DuplicateMatch) -> str:
+        where = (
+            f", {html.escape(match.company)}" if match.company and match.kind != "company" else ""
+        )
+        return (
+            f'<li><a href="{match.kind}:{match.id}">{html.escape(match.name)}</a>'
+            f" ({self._kind_text(match.kind)}{where}) — {html.escape(match.reason)}</li>"
+        )
 
     def _on_duplicates_link_activated(self, link: str) -> None:
         kind, _, text = link.partition(":")

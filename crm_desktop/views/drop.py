@@ -24,6 +24,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QMimeData
 from sqlalchemy.orm import Session, sessionmaker
 
+from crm_desktop.models.sqlite_files import DatabaseFileInUse, database_in_use
 from crm_desktop.services.card_data import CardData, parse_vcards
 from crm_desktop.services.card_qr import CardQRError, card_from_image
 from crm_desktop.services.changes import Changes
@@ -139,6 +140,20 @@ def holds_table(path: Path) -> bool:
     return any(sum(1 for cell in row if cell_text(cell)) >= 2 for row in rows)
 
 
+def _database_file_message(refusal: DatabaseFileInUse) -> str:
+    if refusal.is_database:
+        text = _tr(
+            "{file} is the database crm-desktop is working in: it cannot be imported, "
+            "and it was not opened."
+        )
+    else:
+        text = _tr(
+            "{file} belongs to {database}, the database crm-desktop is working in: "
+            "it was not opened."
+        )
+    return text.format(file=refusal.path.name, database=refusal.database.name)
+
+
 def process_drop(
     sessions: sessionmaker[Session],
     paths: Sequence[Path],
@@ -156,6 +171,9 @@ def process_drop(
     for path in paths:
         suffix = path.suffix.lower()
         try:
+            if (database := database_in_use(path)) is not None:
+                messages.append(_database_file_message(DatabaseFileInUse(path, database)))
+                continue  # never opened: that would drop SQLite's locks (sqlite_files.py)
             if path.is_dir():
                 messages.append(
                     _tr("{file}: folders cannot be dropped here.").format(file=path.name)

@@ -1,20 +1,17 @@
-"""Saved e-mails (.eml, .msg) dropped on a record or on the window, filed as e-mail activities.
+"""Saved e-mails (.eml, .msg) dropped on a record or on the window: the Qt side.
 
-`EmailDropper.drop(paths, target)` reads each file, matches its addresses to contacts and
-logs it, off the GUI thread (`run_in_background`). Dropped on a record (target
-("contacts", id) and so on) every e-mail is filed there. Dropped on the window, an e-mail
-whose addresses match exactly one contact is filed under that contact; with several or no
-matches a `ContactChooser` asks which contact (Cancel files nothing). Questions are asked
-one at a time, in the order the files were dropped. Each file ends in one `message` or one
-`failed`; a bad file does not stop the others.
+The use case (reading the files, matching addresses to contacts, deciding the record,
+logging) is `services/email_filing.py`. `EmailDropper.drop(paths, target)` runs it off the
+GUI thread (`run_in_background`); when an e-mail matched several contacts or none, a
+`ContactChooser` asks which contact (Cancel files nothing), one question at a time in the
+order the files were dropped. Each file ends in one `message` or one `failed`; a bad file
+does not stop the others.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -29,29 +26,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm_desktop.services.email_files import (
-    ContactMatch,
-    EmailFile,
-    EmailFileError,
-    LoggedEmail,
-    RecordGoneError,
-    contacts_for_addresses,
-    log_email,
-    read_email_file,
+from crm_desktop.services.email_files import ContactMatch, EmailFile, LoggedEmail
+from crm_desktop.services.email_filing import (
+    FilingOutcome,
+    Target,
+    check_target,
+    file_dropped_emails,
+    file_email_under,
+    match_text,
+    search_contacts,
 )
-from crm_desktop.services.search import SearchHit, search
+from crm_desktop.services.search import SearchHit
 from crm_desktop.views.worker import run_in_background
 
-Target = tuple[str, uuid.UUID]  # ("leads" | "contacts" | "companies" | "deals", record id)
-ID_FIELDS = {
-    "leads": "lead_id",
-    "contacts": "contact_id",
-    "companies": "company_id",
-    "deals": "deal_id",
-}
 SEARCH_DEBOUNCE_MS = 200
 
 
@@ -65,52 +54,6 @@ class ContactChooser(Protocol):
     ) -> ContactMatch | None:
         """The contact to file `email` under (a candidate or any other), or None to cancel."""
         ...
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """One file after the background step: logged, failed, or waiting for a contact."""
-
-    path: Path
-    email: EmailFile | None = None
-    logged: LoggedEmail | None = None
-    error: str | None = None
-    candidates: tuple[ContactMatch, ...] = field(default=())
-
-
-def _read_and_file(
-    sessions: sessionmaker[Session], paths: list[Path], target: Target | None
-) -> list[_Outcome]:
-    """In the worker: read every file; log it where the target or a single match says."""
-    outcomes = []
-    for path in paths:
-        try:
-            email = read_email_file(path)
-            if target is not None:
-                logged = log_email(sessions, email, **{ID_FIELDS[target[0]]: target[1]})
-                outcomes.append(_Outcome(path, email, logged))
-                continue
-            matches = contacts_for_addresses(sessions, email.addresses)
-            if len(matches) == 1:
-                logged = log_email(sessions, email, contact_id=matches[0].contact_id)
-                outcomes.append(_Outcome(path, email, logged))
-            else:
-                outcomes.append(_Outcome(path, email, candidates=tuple(matches)))
-        except EmailFileError as exc:
-            outcomes.append(_Outcome(path, error=str(exc)))
-        except (RecordGoneError, SQLAlchemyError) as exc:
-            outcomes.append(_Outcome(path, error=f"{path.name}: {exc}"))
-    return outcomes
-
-
-def _file_under(
-    sessions: sessionmaker[Session], path: Path, email: EmailFile, contact_id: uuid.UUID
-) -> _Outcome:
-    """In the worker: log an e-mail under the contact the user chose."""
-    try:
-        return _Outcome(path, email, log_email(sessions, email, contact_id=contact_id))
-    except (RecordGoneError, SQLAlchemyError) as exc:
-        return _Outcome(path, email, error=f"{path.name}: {exc}")
 
 
 def _subject(email: EmailFile) -> str:
@@ -136,7 +79,7 @@ class EmailDropper(QObject):
         self._sessions = sessions
         self._chooser: ContactChooser = chooser or QtContactChooser(sessions)
         self._parent_widget = parent_widget  # where the chooser dialog is centred
-        self._questions: deque[_Outcome] = deque()
+        self._questions: deque[FilingOutcome] = deque()
         self._asking = False
         self._running = 0  # background tasks not yet answered
 
@@ -145,11 +88,10 @@ class EmailDropper(QObject):
 
     def drop(self, paths: list[Path], target: Target | None) -> None:
         """File the e-mails in `paths` under `target`, or under the contacts they match."""
-        if target is not None and target[0] not in ID_FIELDS:
-            raise ValueError(f"cannot file e-mails under {target[0]}")
+        check_target(target)
         if not paths:
             return
-        self._start(_read_and_file, sessions=self._sessions, paths=list(paths), target=target)
+        self._start(file_dropped_emails, sessions=self._sessions, paths=list(paths), target=target)
 
     def _start(self, fn: Callable[..., object], **kwargs: Any) -> None:
         self._running += 1
@@ -161,14 +103,14 @@ class EmailDropper(QObject):
             **kwargs,
         )
 
-    def _on_done(self, result: list[_Outcome] | _Outcome) -> None:
+    def _on_done(self, result: list[FilingOutcome] | FilingOutcome) -> None:
         self._running -= 1
         for outcome in result if isinstance(result, list) else [result]:
             if outcome.error is not None:
                 self.failed.emit(outcome.error)
             elif outcome.logged is not None and outcome.email is not None:
                 self._report(outcome.email, outcome.logged)
-            else:
+            elif outcome.needs_contact:
                 self._questions.append(outcome)
         self._ask_next()
 
@@ -207,7 +149,7 @@ class EmailDropper(QObject):
                 )
                 continue
             self._start(
-                _file_under,
+                file_email_under,
                 sessions=self._sessions,
                 path=outcome.path,
                 email=outcome.email,
@@ -264,7 +206,7 @@ class ContactChooserDialog(QDialog):
         self.list_widget.itemDoubleClicked.connect(lambda _item: self.accept())
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self._show_matches([(match, _match_text(match)) for match in candidates])
+        self._show_matches([(match, match_text(match)) for match in candidates])
 
     def chosen(self) -> ContactMatch | None:
         item = self.list_widget.currentItem()
@@ -288,7 +230,7 @@ class ContactChooserDialog(QDialog):
         self._generation += 1
         if not text.strip():
             self._debounce.stop()
-            self._show_matches([(match, _match_text(match)) for match in self._candidates])
+            self._show_matches([(match, match_text(match)) for match in self._candidates])
             return
         self._debounce.start()
 
@@ -314,17 +256,11 @@ class ContactChooserDialog(QDialog):
         )
 
 
-def _match_text(match: ContactMatch) -> str:
-    """ "王小明 — 华为技术有限公司 · wang@huawei.cn" (the company only when there is one)."""
-    details = " · ".join(part for part in (match.company_name, match.address) if part)
-    return f"{match.full_name} — {details}" if details else match.full_name
-
-
 def _search_contacts(
     sessions: sessionmaker[Session], text: str, generation: int
 ) -> tuple[int, list[SearchHit]]:
-    """In the worker: contacts only, for the chooser's search field."""
-    return generation, [hit for hit in search(sessions, text, limit=50) if hit.kind == "contact"]
+    """In the worker: the service's answer, tagged with the keystroke it answers."""
+    return generation, search_contacts(sessions, text)
 
 
 class QtContactChooser:

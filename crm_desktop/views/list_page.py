@@ -10,7 +10,16 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QItemSelection, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QItemSelection,
+    QItemSelectionModel,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -71,7 +80,8 @@ class ListPage(QWidget):
         self._sessions = sessions
         self._settings = settings
         self._prompts: Prompts = prompts or QtPrompts()
-        self._pending_open: uuid.UUID | None = None
+        self._pending_open: uuid.UUID | None = None  # scroll to its row once the list has it
+        self._syncing = False  # the page itself moves the highlight: not a user's choice
         self._own_changes: Changes | None = None
         self._build_filters()
         # Started when the page is first shown: hidden pages read nothing at start-up.
@@ -82,8 +92,10 @@ class ListPage(QWidget):
         self.model.load_failed.connect(self.load_failed)
         self.model.dataChanged.connect(self._on_model_data_changed)
         self.model.rowsRemoved.connect(self._on_model_data_changed)
+        self.model.rowsInserted.connect(self._on_model_data_changed)
         self._build_table()
         self.form = form_for(kind, sessions, self._prompts)
+        self.form.target_changed.connect(self._sync_selection)
         self.form.saved.connect(self._on_form_saved)
         self.form.open_requested.connect(self.open_requested)
         self.form.event_requested.connect(self.event_requested)
@@ -369,8 +381,13 @@ class ListPage(QWidget):
         self.form.timeline.apply_changes(changes)
 
     def current_id(self) -> uuid.UUID | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_id(rows[0].row()) if rows else None
+        """The record of the highlighted row. Actions on "the record" use the form's instead."""
+        row = self._selected_row()
+        return self.model.row_id(row) if row is not None else None
+
+    def _selected_row(self) -> int | None:
+        rows = {index.row() for index in self.table.selectionModel().selectedIndexes()}
+        return min(rows) if rows else None
 
     def new_record(self) -> None:
         if not self._confirm_discard():
@@ -382,55 +399,53 @@ class ListPage(QWidget):
         """Open a record in the form and select its row if the list has it loaded."""
         if self.form.record_id != record_id and not self._confirm_discard():
             return
+        self._pending_open = record_id
         self.form.load(record_id)
-        self._select_row_of(record_id)
-
-    def _select_row_of(self, record_id: uuid.UUID) -> None:
-        row = self.model.row_of(record_id)
-        if row is None:
-            self._pending_open = record_id
-            return
-        self._pending_open = None
-        selection = self.table.selectionModel()
-        selection.blockSignals(True)
-        self.table.selectRow(row)
-        selection.blockSignals(False)
-        self.table.scrollTo(self.model.index(row, 0))
+        self._sync_selection()  # the form may have been about this record already
 
     def _on_model_data_changed(self, *_args: Any) -> None:
-        if self._pending_open is not None:
-            self._select_row_of(self._pending_open)
-        else:
-            self._keep_selection_on_form_record()
+        self._sync_selection()
 
-    def _keep_selection_on_form_record(self) -> None:
-        """After a reload rows hold other records: the highlight follows the form's record.
+    def _sync_selection(self) -> None:
+        """Highlight the row of the form's record, or no row when the list has none for it.
 
-        The model keeps its old rows until new pages arrive, so a selected row number can
-        come to show another record than the form; move the selection to the form's record,
-        or clear it when the list no longer shows that record.
+        The one rule that keeps list and form in agreement: whenever either changes (a
+        click, a refused "Discard changes?", a reload after a change elsewhere, a sort or
+        filter, pages arriving, rows removed, a record opened from a link or search that
+        the loaded rows do not hold, a deleted record), the highlight is recomputed from
+        the form's record. A row number alone means nothing: after a reload it can show
+        another record.
         """
-        selected = self.current_id()
         target = self.form.target_id
-        if selected is None or selected == target:
-            return
-        selection = self.table.selectionModel()
-        selection.blockSignals(True)
-        row = self.model.row_of(target) if target else None
-        if row is None:
-            self.table.clearSelection()
-        else:
-            self.table.selectRow(row)
-        selection.blockSignals(False)
-        self.table.viewport().update()
+        if self._pending_open is not None and self._pending_open != target:
+            self._pending_open = None  # the form moved on to another record
+        row = self.model.row_of(target) if target is not None else None
+        if row != self._selected_row():
+            self._syncing = True
+            try:
+                if row is None:
+                    self.table.clearSelection()
+                else:
+                    self.table.selectionModel().setCurrentIndex(
+                        self.model.index(row, 0),
+                        QItemSelectionModel.SelectionFlag.ClearAndSelect
+                        | QItemSelectionModel.SelectionFlag.Rows,
+                    )
+            finally:
+                self._syncing = False
+        if row is not None and self._pending_open == target:
+            self._pending_open = None
+            self.table.scrollTo(self.model.index(row, 0))
 
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        if self.model.removing_rows:
-            return  # the view moved its selection off removed rows; the form keeps its record
+        if self._syncing or self.model.removing_rows:
+            return  # the page or the view moved the highlight; rowsRemoved resyncs it
         record_id = self.current_id()
         if record_id is None or record_id == self.form.target_id:
+            self._sync_selection()  # a deselecting Ctrl+click, or a row still loading
             return
         if not self._confirm_discard():
+            self._sync_selection()  # the form keeps its record: so does the highlight
             return
         self._pending_open = None
         self.form.load(record_id)

@@ -33,6 +33,7 @@ from crm_desktop.models.database import Database
 from crm_desktop.services.calendar_export import CalendarExport, export_calendar
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.conversion import ConversionResult
+from crm_desktop.services.db_errors import retry_once_if_locked
 from crm_desktop.services.listing import KINDS, Kind
 from crm_desktop.services.records import (
     RecordNotFoundError,
@@ -69,7 +70,7 @@ PAGE_OF_KIND: dict[str, Kind] = {
 
 def _attempt_delete(sessions: object, kind: Kind, record_id: uuid.UUID) -> object:
     try:
-        return delete_record(sessions, kind, record_id)  # type: ignore[arg-type]
+        return retry_once_if_locked(delete_record, sessions, kind, record_id)  # type: ignore[arg-type]
     except RecordNotFoundError as exc:
         return exc
 
@@ -542,12 +543,29 @@ class MainWindow(QMainWindow):
         self.apply_changes(Changes.everything())
 
     def delete_current(self) -> None:
+        """Delete the record the form shows, after naming it; Undo delete brings it back.
+
+        Never the highlighted row: a row number can come to hold another record, and the
+        form is what the user looks at. The list keeps its highlight on the form's record.
+        """
         page = self.current_list_page()
         if page is None:
             return
-        record_id = page.current_id() or page.form.record_id
+        form = page.form
+        record_id = form.record_id
         if record_id is None:
             self.statusBar().showMessage(self.tr("Select a record to delete."), 4000)
+            return
+        if form.is_loading():
+            # The highlight is on a record the form does not show yet: neither is "the" record.
+            self.statusBar().showMessage(
+                self.tr("The record is still loading; try again in a moment."), 4000
+            )
+            return
+        question = self.tr("Delete %1?").replace("%1", form.record_label())
+        if form.is_dirty():
+            question += "\n\n" + self.tr("Your unsaved changes to it are lost too.")
+        if not self.prompts.ask_yes_no(self, self.tr("Delete record"), question):
             return
         kind = page.kind
         run_in_background(
@@ -570,9 +588,7 @@ class MainWindow(QMainWindow):
         del self._undo_stack[:-20]
         page = self.list_pages[kind]
         if page.form.record_id == token.id:
-            # The row below moves up into the selection; a cleared form must not look like it.
-            page.table.clearSelection()
-            page.form.clear()
+            page.form.clear()  # the list drops its highlight with it
         self.statusBar().clearMessage()
         self.undo_label.setText(self.tr("Deleted “%1”.").replace("%1", token.label))
         self.undo_label.show()
@@ -598,7 +614,7 @@ class MainWindow(QMainWindow):
 
     def _attempt_undo(self, token: UndoToken) -> Changes | None:
         try:
-            return undo_delete(self.db.sessions, token)
+            return retry_once_if_locked(undo_delete, self.db.sessions, token)
         except RecordNotFoundError:
             return None
 

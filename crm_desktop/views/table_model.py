@@ -200,12 +200,20 @@ class RecordTableModel(QAbstractTableModel):
         return found.id if found is not None else None
 
     def row_of(self, record_id: uuid.UUID) -> int | None:
-        """The row showing a record, if its page is loaded."""
-        for number, (_gen, rows) in self._pages.items():
+        """The row showing a record, if its page is loaded.
+
+        After a reload a record can sit in a page read before it and in one read since;
+        the fresh page says where it is now.
+        """
+        stale: int | None = None
+        for number, (generation, rows) in self._pages.items():
             for offset, item in enumerate(rows):
-                if item.id == record_id:
-                    return number * self._page_size + offset
-        return None
+                row = number * self._page_size + offset
+                if item.id == record_id and row < self._count:
+                    if generation == self._generation:
+                        return row
+                    stale = row if stale is None else stale
+        return stale
 
     def loaded_row_count(self) -> int:
         return sum(len(rows) for _gen, rows in self._pages.values())

@@ -26,6 +26,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
+from crm_desktop.services.db_errors import describe
+
 log = logging.getLogger(__name__)
 
 
@@ -109,8 +111,8 @@ class _Runnable(QRunnable):
         try:
             result = self._fn(**self._kwargs)
         except Exception as exc:  # reported to the GUI, never lost
-            log.exception("background task failed")
-            message = str(exc) or type(exc).__name__
+            log.exception("background task failed")  # the traceback, SQL and all, is logged
+            message = describe(exc)  # the user reads one plain sentence, never SQL
             dispatcher.failed.emit(self._number, message, traceback.format_exc())
         else:
             dispatcher.finished.emit(self._number, result)

@@ -193,7 +193,11 @@ def test_live_duplicate_warning_with_links(
     assert page.duplicates_label.isVisible()
     text = page.duplicates_label.text()
     assert f'href="lead:{existing.id}"' in text and "same name at Acme Ltd" in text
-    assert f'href="contact:{contact_id}"' in text and "same phone +86 138 0013 8000" in text
+    assert f'href="contact:{contact_id}"' in text and "same mobile +86 138 0013 8000" in text
+    # Anna has the typed mobile: a duplicate; María only a close name: a possible one.
+    duplicate, possible = text.split("Possible duplicate")
+    assert "Duplicate: already in the CRM" in duplicate and "Anna Schmidt" in duplicate
+    assert "María" not in duplicate and "Maria Garcia" in possible
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.grab().save(str(SHOTS / "card_entry_duplicates.png"))
@@ -205,6 +209,39 @@ def test_live_duplicate_warning_with_links(
 
     page.clear_card()
     assert not page.duplicates_label.isVisible() and page.duplicates == []
+
+
+def test_no_warning_about_a_same_name_with_another_email(
+    page: CardEntryPage, qtbot: QtBot, sqlite_db: Database
+) -> None:
+    """Issue 11: 王伟 with his own e-mail is not the 王伟 already at the company."""
+    existing = create_lead(
+        sqlite_db.sessions,
+        LeadInput(
+            person_name="王伟",
+            company_name="上海华东电子有限公司",
+            emails=["wang.wei1@hdec.cn"],
+            phones=["13900000001"],
+        ),
+    )
+    page.name_edit.setFocus()
+    type_text(qtbot, page.name_edit, "王伟")
+    type_text(qtbot, page.company_edit, "上海华东电子有限公司")
+    qtbot.waitUntil(lambda: len(page.duplicates) == 1, timeout=5000)
+    assert "Possible duplicate" in page.duplicates_label.text()  # nothing else typed yet
+    assert f"lead:{existing.id}" in page.duplicates_label.text()
+
+    qtbot.keyClicks(page.email_edit, "wang.wei2@hdec.cn")
+    qtbot.waitUntil(lambda: page.duplicates == [], timeout=5000)
+    assert not page.duplicates_label.isVisible()
+
+    page.email_edit.clear()
+    qtbot.keyClicks(page.email_edit, "WANG.WEI1@hdec.cn")
+    qtbot.waitUntil(lambda: len(page.duplicates) == 1 and not page.duplicates[0].possible)
+    assert "Duplicate: already in the CRM" in page.duplicates_label.text()
+    assert "same e-mail wang.wei1@hdec.cn" in page.duplicates_label.text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.grab().save(str(SHOTS / "card_entry_same_name_other_email.png"))
 
 
 def test_fill_from_card_then_enter_saves(
@@ -291,7 +328,7 @@ def test_a_german_card_reads_its_numbers_in_germany(
     assert "e-mail domain .de" in page.country.hint.text()
     assert not page.country.warning.isVisible()
     qtbot.waitUntil(lambda: [m.id for m in page.duplicates] == [existing], timeout=5000)
-    assert "same phone +49 176 95455361" in page.duplicates_label.text()
+    assert "same mobile +49 176 95455361" in page.duplicates_label.text()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.grab().save(str(SHOTS / "card_entry_german_card.png"))
 

@@ -249,3 +249,20 @@ def test_a_number_not_valid_in_the_country_is_flagged_and_saved_as_typed(
         "+14152933313",
         None,
     )
+
+
+def test_a_refresh_while_another_record_loads_shows_that_record(qtbot, sqlite_db: Database) -> None:
+    anna = save_record(sqlite_db.sessions, "contacts", None, None, {"full_name": "Anna"}).detail.id
+    bob = save_record(sqlite_db.sessions, "contacts", None, None, {"full_name": "Bob"}).detail.id
+    assert anna is not None and bob is not None
+    form = ContactForm(sqlite_db.sessions, FakePrompts())
+    qtbot.addWidget(form)
+    _open(qtbot, form, anna)
+    targets: list[uuid.UUID | None] = []
+    form.target_changed.connect(lambda: targets.append(form.target_id))
+    with qtbot.waitSignal(form.loaded):
+        form.load(bob)  # the user clicked Bob ...
+        form.refresh()  # ... and a change elsewhere arrives before Bob is read
+    assert form.record_id == bob and form.heading.text() == "Bob"
+    assert targets == [bob]  # the list's highlight never went back to Anna
+    assert form.record_label() == "Bob"

@@ -144,7 +144,8 @@ def test_show_record_selects_page_and_row(qtbot, sqlite_db: Database, settings: 
 
 def test_delete_and_undo(qtbot, sqlite_db: Database, settings: QSettings) -> None:
     anna, _bob = _add_contacts(sqlite_db, "Anna", "Bob")
-    window = _window(qtbot, sqlite_db, settings)
+    prompts = FakePrompts(True)
+    window = _window(qtbot, sqlite_db, settings, prompts)
     window.show_page("contacts")
     page = window.list_pages["contacts"]
     page.model.data(page.model.index(0, 0))
@@ -155,6 +156,7 @@ def test_delete_and_undo(qtbot, sqlite_db: Database, settings: QSettings) -> Non
     with qtbot.waitSignal(window.deleted) as deleted:
         qtbot.keyClick(page.table, Qt.Key.Key_Delete)
     assert deleted.args[0].id == anna
+    assert prompts.questions == ["Delete Anna?"]
     _settle(qtbot, window)
     assert page.model.rowCount() == 1
     assert window.undo_button.isVisible()

@@ -9,7 +9,7 @@ from sqlalchemy import make_url
 
 import crm_desktop.models  # noqa: F401 - registers every table on Base.metadata
 from crm_desktop.models.base import Base
-from crm_desktop.models.database import create_db_engine
+from crm_desktop.models.database import create_db_engine, create_migration_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -40,7 +40,11 @@ else:
     url = os.environ.get("CRM_DATABASE_URL") or config.get_main_option("sqlalchemy.url")
     if not url:
         raise SystemExit("Set CRM_DATABASE_URL to run alembic against a database")
-    engine = create_db_engine(make_url(url))  # SQLite gets the program's SQL functions too
+    parsed = make_url(url)
+    # SQLite: every statement inside the transaction (pysqlite alone runs DDL outside it),
+    # with the program's SQL functions.
+    sqlite = parsed.get_backend_name() == "sqlite"
+    engine = create_migration_engine(parsed) if sqlite else create_db_engine(parsed)
     with engine.begin() as conn:
         _run(conn)
     engine.dispose()

@@ -1,15 +1,15 @@
 """Import history: the batches, their problem rows, and those rows saved as a sheet to fix.
 
-A batch still marked running whose last batch committed more than STALE_AFTER ago was
+A batch still marked running whose program no longer holds its lease (lease.py) was
 stopped from outside (the program was killed or the computer went off): it is shown as
-interrupted, to be undone or resumed.
+interrupted, to be undone or resumed. While a program holds the lease, neither is offered.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -17,10 +17,12 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm_desktop.models import ImportBatch, ImportProblem, ImportStatus, User, utcnow
+from crm_desktop.models import ImportBatch, ImportProblem, ImportStatus, User
+from crm_desktop.models.sqlite_files import refuse_database_file
+from crm_desktop.services.imports.lease import is_busy
 from crm_desktop.services.imports.plan import ImportPlan, PlanError
+from crm_desktop.services.imports.tally import DuplicateCounts
 
-STALE_AFTER: Final = dt.timedelta(minutes=2)
 # Columns a problem sheet adds after the file's own; importing it again leaves them out.
 ADDED_COLUMNS: Final = ("crm-desktop: row in the file", "crm-desktop: problem")
 
@@ -42,16 +44,17 @@ class BatchInfo:
     skipped: int
     failed: int
     user: str
+    busy: bool = False  # a window or program runs it now (holds its lease)
+    duplicates: DuplicateCounts = field(default_factory=DuplicateCounts)  # per reason
 
     @property
     def can_resume(self) -> bool:
-        return self.status in ("cancelled", "interrupted")
+        return self.status in ("cancelled", "interrupted") and not self.busy
 
     @property
     def can_undo(self) -> bool:
-        """Anything not undone yet; a batch still "running" may be a program that was killed
-        a moment ago (it shows as interrupted after STALE_AFTER)."""
-        return self.status != "undone"
+        """Anything not undone yet, once no program runs it."""
+        return self.status != "undone" and not self.busy
 
     def line(self) -> str:
         """One line for `crm-desktop imports`: the id first, then time, file and counts."""
@@ -61,6 +64,11 @@ class BatchInfo:
             f"{self.created:,} created, {self.updated:,} updated, {self.merged:,} merged, "
             f"{self.skipped:,} skipped, {self.failed:,} failed"
         )
+        if self.duplicates:
+            counts += (
+                f"; {self.duplicates.total(False):,} duplicates, "
+                f"{self.duplicates.total(True):,} possible duplicates"
+            )
         progress = "" if self.status == "complete" else f" ({self.rows_done:,} rows done)"
         return (
             f"{self.id}  {when}  {self.file_name}{sheet} -> {self.target}  "
@@ -78,7 +86,6 @@ class ProblemRow:
 
 def list_batches(sessions: sessionmaker[Session], limit: int = 500) -> list[BatchInfo]:
     """Imports, newest first."""
-    stale = utcnow() - STALE_AFTER
     query = (
         select(ImportBatch, User.name)
         .outerjoin(User, User.id == ImportBatch.user_id)
@@ -90,7 +97,8 @@ def list_batches(sessions: sessionmaker[Session], limit: int = 500) -> list[Batc
     with sessions() as session:
         for batch, user in session.execute(query):
             status = batch.status
-            if status == ImportStatus.RUNNING.value and batch.updated_at < stale:
+            busy = is_busy(session, batch)
+            if status == ImportStatus.RUNNING.value and not busy:
                 status = ImportStatus.INTERRUPTED.value
             out.append(
                 BatchInfo(
@@ -109,6 +117,8 @@ def list_batches(sessions: sessionmaker[Session], limit: int = 500) -> list[Batc
                     batch.skipped,
                     batch.failed,
                     user or "",
+                    busy,
+                    DuplicateCounts.from_json(batch.duplicates),
                 )
             )
     return out
@@ -171,6 +181,7 @@ def save_problem_rows(sessions: sessionmaker[Session], batch_id: uuid.UUID, path
     Fix the cells and import the sheet again; the two added columns are left out of the
     mapping automatically (they match no field and stay custom fields only if mapped).
     """
+    refuse_database_file(path)  # replacing it would destroy the database
     with sessions() as session:
         batch = session.get(ImportBatch, batch_id)
         if batch is None:

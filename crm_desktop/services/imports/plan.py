@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import Setting
+from crm_desktop.models.sqlite_files import refuse_database_file
 from crm_desktop.services.imports.cells import ALL_ORDERS, DateOrder
 from crm_desktop.services.imports.fields import (
     CUSTOM,
@@ -31,6 +32,10 @@ from crm_desktop.services.imports.fields import (
 
 OnDuplicate = Literal["skip", "fill", "overwrite", "create", "review"]
 ON_DUPLICATE: Final[tuple[OnDuplicate, ...]] = ("skip", "fill", "overwrite", "create", "review")
+# A possible duplicate (a close name at the same company, or one shared e-mail or mobile and
+# one conflicting: services/same_person.py) is another person until someone says otherwise.
+OnPossible = Literal["create", "skip", "merge"]
+ON_POSSIBLE: Final[tuple[OnPossible, ...]] = ("create", "skip", "merge")
 DEFAULT_THRESHOLD: Final = 85
 _MAPPING_KEY: Final = "import.mapping."
 
@@ -41,7 +46,8 @@ class PlanError(ValueError):
 
 @dataclass(frozen=True)
 class Review:
-    """The user's decision on one duplicate row under on_duplicate="review".
+    """The user's decision on one duplicate or possible duplicate row under
+    on_duplicate="review" (a possible duplicate nobody decided on follows on_possible).
 
     action: "skip" the row, "create" a new record anyway, or "merge" it into the match;
     when merging, `take_file` lists the fields whose file value replaces the record's.
@@ -62,7 +68,8 @@ class ImportPlan:
     header_row: int = 0  # 0-based index of the header row in the sheet
     encoding: str | None = None
     delimiter: str | None = None
-    on_duplicate: OnDuplicate = "skip"
+    on_duplicate: OnDuplicate = "skip"  # rows that are duplicates (the same e-mail or mobile)
+    on_possible: OnPossible = "create"  # rows that are possible duplicates ("merge" fills)
     threshold: int = DEFAULT_THRESHOLD  # percent; a close name at the same company
     region: str = "CN"
     date_orders: Mapping[int, DateOrder] = field(default_factory=dict)  # column -> order
@@ -96,6 +103,8 @@ class ImportPlan:
                 raise PlanError(f"default for {key!r}: no field of {self.target}")
         if self.on_duplicate not in ON_DUPLICATE:
             raise PlanError(f"{self.on_duplicate!r}: use one of {', '.join(ON_DUPLICATE)}")
+        if self.on_possible not in ON_POSSIBLE:
+            raise PlanError(f"{self.on_possible!r}: use one of {', '.join(ON_POSSIBLE)}")
         if not 50 <= self.threshold <= 100:
             raise PlanError("the name similarity threshold must be between 50 and 100")
 
@@ -129,6 +138,7 @@ class ImportPlan:
             "encoding": self.encoding,
             "delimiter": self.delimiter,
             "on_duplicate": self.on_duplicate,
+            "on_possible": self.on_possible,
             "threshold": self.threshold,
             "region": self.region,
             "date_orders": {str(k): v for k, v in self.date_orders.items()},
@@ -158,6 +168,7 @@ class ImportPlan:
                 encoding=data.get("encoding"),
                 delimiter=data.get("delimiter"),
                 on_duplicate=cast(OnDuplicate, data.get("on_duplicate", "skip")),
+                on_possible=cast(OnPossible, data.get("on_possible", "create")),
                 threshold=int(data.get("threshold", DEFAULT_THRESHOLD)),
                 region=str(data.get("region", "CN")),
                 date_orders={
@@ -194,6 +205,7 @@ def read_mapping_file(path: Path, plan: ImportPlan) -> ImportPlan:
     names but the sheet lacks is an error, so a mapping never silently misses a column.
     """
     try:
+        refuse_database_file(path)  # the database's own file: never opened (sqlite_files.py)
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PlanError(f"{path.name}: not a readable mapping file ({exc})") from exc

@@ -30,8 +30,10 @@ from crm_desktop.models import ImportBatch, ImportStatus, utcnow
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.events import default_user_id
 from crm_desktop.services.imports.batch import BatchRun, Counts, MatchObserver
+from crm_desktop.services.imports.lease import Lease, LeaseLost, claim, hold_new
 from crm_desktop.services.imports.plan import ImportPlan, PlanError, remember_mapping
 from crm_desktop.services.imports.source import FileInfo, ImportFileError, inspect_file, open_rows
+from crm_desktop.services.imports.tally import DuplicateCounts
 from crm_desktop.services.imports.transform import RowRecord, RowTransformer
 from crm_desktop.services.imports.vcards import card_records, count_cards
 from crm_desktop.services.settings import default_currency
@@ -77,6 +79,7 @@ class ImportReport:
     cancelled: bool = False
     dry_run: bool = False
     changes: Changes = field(default_factory=Changes)
+    duplicates: DuplicateCounts = field(default_factory=DuplicateCounts)  # per reason
 
     @property
     def accounted(self) -> int:
@@ -134,7 +137,12 @@ def run_import(
     plan.check()
     plan.check_required()
     user = user_id or default_user_id(sessions)
+    batch_id = uuid.uuid4()
+    lease = hold_new(sessions, batch_id, lock=not dry_run)  # held from the first moment
     batch = ImportBatch(
+        id=batch_id,
+        lease_token=lease.token,
+        lease_until=lease.renewed(utcnow()),
         file_name=info.path.name,
         file_hash=info.sha256,
         sheet=plan.sheet,
@@ -148,17 +156,17 @@ def run_import(
     try:
         session.add(batch)
         session.flush()
-        batch_id = batch.id
         if not dry_run:
             session.commit()
         return _run(
-            session, sessions, plan, info, batch_id, Counts(), 0, user, progress, cancel,
+            session, sessions, plan, info, lease, Counts(), 0, user, progress, cancel,
             dry_run, batch_rows, stop_after, observer,
         )  # fmt: skip
     finally:
         if dry_run:
             session.rollback()
         session.close()
+        lease.close()
 
 
 def resume_import(
@@ -169,7 +177,9 @@ def resume_import(
     *,
     batch_rows: int = BATCH_ROWS,
 ) -> ImportReport:
-    """Go on with an import that was cancelled or stopped, from the first row not committed."""
+    """Go on with an import that was cancelled or stopped, from the first row not committed.
+
+    ImportBusy while another window or program runs it (it holds the lease)."""
     session = sessions()
     try:
         batch = session.get(ImportBatch, batch_id)
@@ -184,21 +194,34 @@ def resume_import(
                 f"{info.path.name} has changed since the import started: it cannot be resumed "
                 "(undo the import and import the file again)"
             )
-        counts = Counts(
-            created=batch.created,
-            updated=batch.updated,
-            merged=batch.merged,
-            skipped=batch.skipped,
-            failed=batch.failed,
-        )
-        done = batch.rows_done
-        user = batch.user_id
-        batch.status = ImportStatus.RUNNING.value
-        session.commit()
-        return _run(
-            session, sessions, plan, info, batch_id, counts, done, user, progress, cancel,
-            False, batch_rows, None, None,
-        )  # fmt: skip
+        session.rollback()
+        lease = claim(sessions, batch_id)
+        try:
+            batch = session.get(ImportBatch, batch_id, populate_existing=True)  # after the claim
+            assert batch is not None
+            counts = Counts(
+                created=batch.created,
+                updated=batch.updated,
+                merged=batch.merged,
+                skipped=batch.skipped,
+                failed=batch.failed,
+                duplicates=DuplicateCounts.from_json(batch.duplicates).tally(),
+            )
+            done = batch.rows_done
+            user = batch.user_id
+            batch.status = ImportStatus.RUNNING.value
+            session.commit()
+        except BaseException:
+            session.rollback()
+            lease.give_up(sessions)
+            raise
+        try:
+            return _run(
+                session, sessions, plan, info, lease, counts, done, user, progress, cancel,
+                False, batch_rows, None, None,
+            )  # fmt: skip
+        finally:
+            lease.close()
     finally:
         session.close()
 
@@ -226,7 +249,7 @@ def _run(
     sessions: sessionmaker[Session],
     plan: ImportPlan,
     info: FileInfo,
-    batch_id: uuid.UUID,
+    lease: Lease,
     counts: Counts,
     done: int,
     user: uuid.UUID | None,
@@ -239,8 +262,7 @@ def _run(
 ) -> ImportReport:
     report_progress = progress or _silent
     started = time.monotonic()
-    _big_cache(session, True)
-    source = _open_source(plan, info, done)
+    batch_id = lease.batch_id
     runner = BatchRun(
         session,
         plan,
@@ -253,11 +275,15 @@ def _run(
     )
     start_done = done
     flags = _Flags(plan)
-    total = source.total
+    total = 0
     cancelled = False
     batches = 0
     status = ImportStatus.COMPLETE
+    source: _Source | None = None
+    _big_cache(session, True)
     try:
+        source = _open_source(plan, info, done)
+        total = source.total
         report_progress(0.0, f"Importing {info.path.name}…")
         while True:
             if cancel is not None and cancel.is_set():
@@ -273,7 +299,7 @@ def _run(
             flags.add(chunk)
             runner.run(chunk, counts)
             done += len(chunk)
-            _save_counts(session, batch_id, counts, done, total, ImportStatus.RUNNING, None)
+            _save_counts(session, lease, counts, done, total, ImportStatus.RUNNING, None)
             if dry_run:
                 session.flush()
             else:
@@ -282,17 +308,28 @@ def _run(
             if batches & (batches - 1) == 0:  # after batch 1, 2, 4, 8, …
                 _refresh_statistics(session, dry_run)
             _tell(report_progress, done, start_done, source.total, started)
+    except LeaseLost:
+        session.rollback()  # another program runs it now: its row is not ours to write
+        raise
     except BaseException:
         session.rollback()
         if not dry_run:
-            _save_counts(session, batch_id, None, None, total, ImportStatus.INTERRUPTED, None)
-            session.commit()
+            try:
+                _save_counts(session, lease, None, None, total, ImportStatus.INTERRUPTED, None)
+                session.commit()
+            except LeaseLost:
+                session.rollback()
         raise
     finally:
-        source.close()
+        if source is not None:
+            source.close()
         _big_cache(session, False)
     finished = utcnow() if status is not ImportStatus.RUNNING else None
-    _save_counts(session, batch_id, counts, done, total, status, finished)
+    try:
+        _save_counts(session, lease, counts, done, total, status, finished)
+    except LeaseLost:
+        session.rollback()
+        raise
     if not dry_run:
         session.commit()
         if status is ImportStatus.COMPLETE and plan.format != "vcf":
@@ -318,6 +355,7 @@ def _run(
         cancelled=cancelled,
         dry_run=dry_run,
         changes=runner.changes(),
+        duplicates=DuplicateCounts.of(counts.duplicates),
     )
 
 
@@ -371,14 +409,22 @@ def _big_cache(session: Session, on: bool) -> None:
 
 def _save_counts(
     session: Session,
-    batch_id: uuid.UUID,
+    lease: Lease,
     counts: Counts | None,
     done: int | None,
     total: int,
     status: ImportStatus,
     finished: dt.datetime | None,
 ) -> None:
-    values: dict[str, Any] = {"status": status.value, "updated_at": utcnow()}
+    """The batch row's counters, in the transaction of the batch they count; fenced: only
+    while this program holds the lease (LeaseLost otherwise), which it renews, or gives up
+    once the import stops (a RUNNING left behind is a program that died: stop_after)."""
+    now = utcnow()
+    values: dict[str, Any] = {"status": status.value, "updated_at": now}
+    if status is ImportStatus.RUNNING:
+        values["lease_until"] = lease.renewed(now)
+    else:
+        values.update(lease_token=None, lease_until=None)
     if counts is not None:
         values.update(
             created=counts.created,
@@ -386,13 +432,19 @@ def _save_counts(
             merged=counts.merged,
             skipped=counts.skipped + counts.blank,
             failed=counts.failed,
+            duplicates=DuplicateCounts.of(counts.duplicates).to_json(),
         )
     if done is not None:
         values["rows_done"] = done
         values["rows_total"] = max(done, total)
     if finished is not None:
         values["finished_at"] = finished
-    session.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(**values))
+    saved = session.execute(update(ImportBatch).where(lease.fenced()).values(**values))
+    if saved.rowcount != 1:  # type: ignore[attr-defined]
+        raise LeaseLost(
+            f"import {lease.batch_id} was taken over by another window or program (a resume or "
+            "an undo): this one stopped without writing its last batch"
+        )
 
 
 def _tell(progress: Progress, done: int, start: int, total: int, started: float) -> None:

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import python_calamine as calamine
 
+from crm_desktop.models.sqlite_files import DatabaseFileInUse, refuse_database_file
 from crm_desktop.services.imports import textfile
 from crm_desktop.services.imports.cells import CellValue
 from crm_desktop.services.imports.compound import CompoundFile, biff_globals
@@ -100,6 +101,10 @@ class RowStream:
 def inspect_file(path: Path, encoding: str | None = None, delimiter: str | None = None) -> FileInfo:
     """What `path` holds. `encoding` and `delimiter` override detection for text files."""
     path = Path(path)
+    try:
+        refuse_database_file(path)  # opening it would drop SQLite's locks (sqlite_files.py)
+    except DatabaseFileInUse as exc:
+        raise ImportFileError(f"{path.name}: {exc.strerror}; it cannot be imported") from None
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:

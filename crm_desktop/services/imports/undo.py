@@ -28,6 +28,7 @@ from crm_desktop.models.base import UTCDateTime
 from crm_desktop.models.search_index import SearchKind, refresh_documents
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.imports.columns import from_json
+from crm_desktop.services.imports.lease import ImportBusy, busy_text, claim_in, is_busy, release_in
 
 Progress = Callable[[float, str], None]
 ConflictRule = Literal["keep", "undo"]
@@ -106,6 +107,8 @@ def preview_undo(sessions: sessionmaker[Session], batch_id: uuid.UUID) -> UndoPr
     """What undoing the import would remove and restore, and which records were edited since."""
     with sessions() as session:
         batch = _load_batch(session, batch_id)
+        if is_busy(session, batch):
+            raise ImportBusy(busy_text(session.get_bind(), batch_id))
         stamp = batch.updated_at
         created: dict[str, int] = {}
         conflicts: list[UndoConflict] = []
@@ -188,7 +191,8 @@ def undo_import(
     """Undo an import in one transaction (cancelling before the end changes nothing).
 
     Records edited since the import are left as they are (`conflicts="keep"`), except those
-    listed in `undo_anyway`; with `conflicts="undo"` every record is taken back.
+    listed in `undo_anyway`; with `conflicts="undo"` every record is taken back. ImportBusy
+    while a window or program still runs the import.
     """
     tell: Progress = progress or _silent
     anyway = set(undo_anyway)
@@ -196,6 +200,7 @@ def undo_import(
     now = utcnow()
     with sessions.begin() as session:
         batch = _load_batch(session, batch_id)
+        claim_in(session, batch_id)  # ImportBusy while a program runs it; ours until commit
         stamp = batch.updated_at
         connection = session.connection()
         removed = kept = still_used = restored = 0
@@ -258,6 +263,7 @@ def undo_import(
         _check(cancel)
         batch.status = ImportStatus.UNDONE.value
         batch.undone_at = now
+        release_in(session, batch_id)
     changes = Changes(**{_CHANGES[name]: True for name in touched}, tags=True)
     tell(1.0, "Undone")
     return UndoReport(

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
+from crm_desktop.models.sqlite_files import refuse_database_file
 from crm_desktop.services.reports.table import (
     PARTIAL_MARK,
     Cell,
@@ -116,6 +117,7 @@ def write_csv(table: Table, stream: IO[str]) -> None:
 
 def write_xlsx(table: Table, path: Path) -> None:
     """The title, the table with its totals, and the notes in one sheet."""
+    refuse_database_file(path)  # writing over it would destroy the database
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

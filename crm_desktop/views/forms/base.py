@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from crm_desktop.services.db_errors import retry_once_if_locked
 from crm_desktop.services.email_files import EMAIL_SUFFIXES
 from crm_desktop.services.listing import Kind
 from crm_desktop.services.phone_country import record_region
@@ -118,6 +119,11 @@ def _attempt(call: Callable[..., Any], **kwargs: Any) -> Any:
         return exc
 
 
+def _save_retrying(**kwargs: Any) -> SaveResult:
+    """save_record, once more after a moment if another program held the write lock."""
+    return retry_once_if_locked(save_record, **kwargs)
+
+
 class RecordForm(QWidget):
     """Edits one record of KIND. Subclasses set KIND and may add buttons."""
 
@@ -130,6 +136,9 @@ class RecordForm(QWidget):
     event_requested = Signal(object)  # event id: show the leads of that event
     loaded = Signal()  # a record (or a blank one) is on screen
     dirty_changed = Signal(bool)
+    # `target_id` changed: a load began, ended or failed, a new record got its id, the form
+    # was cleared. The list moves its highlight to follow, so the two never disagree.
+    target_changed = Signal()
 
     def __init__(
         self,
@@ -146,6 +155,7 @@ class RecordForm(QWidget):
         self._loading_id: uuid.UUID | None = None
         self._saving = False
         self._was_dirty = False
+        self._last_target: uuid.UUID | None = None
         self._options: FormOptions | None = None
         self._email_dropper: EmailDropper | None = None
         self._build()
@@ -298,6 +308,19 @@ class RecordForm(QWidget):
         """
         return self._loading_id if self._loading_id is not None else self.record_id
 
+    def is_loading(self) -> bool:
+        """A record was asked for and is not on screen yet (the old one still is)."""
+        return self._loading_id is not None
+
+    def record_label(self) -> str:
+        """The record shown, as a person names it: "王伟, 上海华东电子" (saved values)."""
+        detail = self._detail
+        if detail is None or detail.id is None:
+            return ""
+        name = str(detail.fields.get(FIELDS[self.KIND][0].key) or "")
+        company = detail.fields.get("company_name") or detail.labels.get("company_id")
+        return f"{name}, {company}" if company else name
+
     def is_dirty(self) -> bool:
         return self._detail is not None and self._state() != self._baseline
 
@@ -338,7 +361,10 @@ class RecordForm(QWidget):
 
     def refresh(self) -> None:
         """Re-read the record shown, unless the user is editing it meanwhile."""
-        if self.record_id is not None and not self.is_dirty() and not self._saving:
+        if self._loading_id is not None:
+            # A record the user chose is on its way: read it again rather than drop it.
+            self._load(self._loading_id, refresh=False)
+        elif self.record_id is not None and not self.is_dirty() and not self._saving:
             self._load(self.record_id, refresh=True)
 
     def _load(self, record_id: uuid.UUID, refresh: bool) -> None:
@@ -346,6 +372,7 @@ class RecordForm(QWidget):
         generation = self._generation
         if not refresh:
             self._loading_id = record_id
+            self._note_target()
         run_in_background(
             _attempt,
             parent=QCoreApplication.instance(),
@@ -361,6 +388,7 @@ class RecordForm(QWidget):
         """Show a blank record with defaults, ready for typing."""
         self._generation += 1
         self._loading_id = None
+        self._note_target()
         generation = self._generation
         run_in_background(
             blank_record,
@@ -386,6 +414,7 @@ class RecordForm(QWidget):
         self._clear_errors()
         self._set_enabled(False)
         self._update_dirty()
+        self._note_target()
 
     def revert(self) -> None:
         if self._detail is not None:
@@ -412,7 +441,8 @@ class RecordForm(QWidget):
             parent=QCoreApplication.instance(),
             on_done=self._on_saved,
             on_error=self._on_save_failed,
-            call=save_record,
+            # Another program holding the write lock usually lets go soon: one more try.
+            call=_save_retrying,
             sessions=self._sessions,
             kind=self.KIND,
             record_id=self._detail.id,
@@ -440,8 +470,14 @@ class RecordForm(QWidget):
         self._baseline = self._state()
         self._update_dirty()
         self.timeline.set_record(self.KIND, detail.id, self.heading.text())
+        self._note_target()
 
     # ---- internals -------------------------------------------------------------------------
+
+    def _note_target(self) -> None:
+        if self.target_id != self._last_target:
+            self._last_target = self.target_id
+            self.target_changed.emit()
 
     def _state(self) -> Any:
         return (
@@ -568,6 +604,7 @@ class RecordForm(QWidget):
 
     def _on_background_error(self, message: str, _traceback: str) -> None:
         self._loading_id = None
+        self._note_target()
         self._prompts.show_error(self, tr("Database error"), message)
 
     def _on_links_item_activated(self, item: QListWidgetItem) -> None:

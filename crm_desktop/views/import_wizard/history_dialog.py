@@ -135,12 +135,11 @@ class ImportHistoryDialog(QDialog):
             self.table.selectRow(row)
         self.loading = False
         self._update_buttons()
+        self._say_if_running()
         if not batches:
             self.status_label.setText(self.tr("Nothing has been imported yet."))
         elif not self.status_label.text():
-            self.status_label.setText(
-                self.tr("Select an import to undo it, resume it or save its problem rows.")
-            )
+            self.status_label.setText(self.select_text())
         self.refreshed.emit()
 
     def _on_load_failed(self, message: str, _trace: str) -> None:
@@ -168,9 +167,30 @@ class ImportHistoryDialog(QDialog):
         self.resume_button.setEnabled(idle and batch is not None and batch.can_resume)
         self.save_button.setEnabled(idle and batch is not None and batch.failed > 0)
         self.refresh_button.setEnabled(idle)
+        running = batch is not None and batch.busy
+        for button in (self.undo_button, self.resume_button):
+            button.setToolTip(self.running_text() if running else "")
+
+    def running_text(self) -> str:
+        """Why Resume and Undo are not offered for an import another program runs."""
+        return self.tr(
+            "This import is running in another window or program: it can be resumed or "
+            "undone once it has stopped (Refresh to look again)."
+        )
+
+    def _say_if_running(self) -> None:
+        batch = self.selected()
+        if batch is not None and batch.busy and not self.busy:
+            self.status_label.setText(self.running_text())
+        elif self.status_label.text() == self.running_text():
+            self.status_label.setText(self.select_text())
+
+    def select_text(self) -> str:
+        return self.tr("Select an import to undo it, resume it or save its problem rows.")
 
     def _on_table_selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:
         self._update_buttons()
+        self._say_if_running()
 
     def _after_action(self, text: str) -> None:
         self.progress.finish()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.services.events import list_events, list_sources, list_users
@@ -24,6 +24,7 @@ from crm_desktop.services.imports.run import ImportReport
 from crm_desktop.services.imports.source import ImportFileError
 from crm_desktop.services.imports.undo import UndoCancelled, UndoError
 from crm_desktop.views.dialogs import Prompts
+from crm_desktop.views.file_dialogs import ask_open_file, ask_save_file
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +49,16 @@ class FileChooser(Protocol):
 
 
 class QtFileChooser:
-    """The real thing: the platform's file dialogs."""
+    """The real thing: Qt's file dialogs, which never open the database's files
+    (views/file_dialogs.py)."""
 
     def open_file(self, parent: QWidget | None, title: str, filters: str) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
-        return Path(name) if name else None
+        return ask_open_file(parent, title, filters)
 
     def save_file(
         self, parent: QWidget | None, title: str, suggested: str, filters: str
     ) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
-        return Path(name) if name else None
+        return ask_save_file(parent, title, suggested, filters)
 
 
 @dataclass(frozen=True)

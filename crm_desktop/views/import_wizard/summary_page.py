@@ -22,6 +22,7 @@ from crm_desktop.services.imports.history import save_problem_rows
 from crm_desktop.services.imports.run import ImportReport
 from crm_desktop.services.imports.undo import UndoReport
 from crm_desktop.views.import_wizard.check_models import NoteTableModel
+from crm_desktop.views.import_wizard.labels import duplicate_counts_text
 from crm_desktop.views.import_wizard.progress_row import ProgressRow
 from crm_desktop.views.import_wizard.state import WizardState
 from crm_desktop.views.import_wizard.undo_flow import UndoFlow
@@ -94,6 +95,11 @@ class SummaryPage(QWizardPage):
             grid.addWidget(number, 0, column)
             grid.addWidget(caption, 1, column)
             self.count_labels[key] = number
+        # Rows that matched a record, per reason, and what was done with them.
+        self.duplicates_label = QLabel()
+        self.duplicates_label.setObjectName("duplicateCounts")
+        self.duplicates_label.setWordWrap(True)
+        grid.addWidget(self.duplicates_label, 2, 0, 1, len(names))
         self.failed_model = NoteTableModel(self)
         self.skipped_model = NoteTableModel(self)
         self.flagged_model = NoteTableModel(self)
@@ -139,6 +145,9 @@ class SummaryPage(QWizardPage):
         self.cancelled_label.setVisible(report.cancelled)
         for key, label in self.count_labels.items():
             label.setText(f"{getattr(report, key):,}")
+        duplicates = duplicate_counts_text(report.duplicates)
+        self.duplicates_label.setText(duplicates)
+        self.duplicates_label.setVisible(bool(duplicates))
         self.failed_model.set_rows(report.failures)
         self.skipped_model.set_rows(report.skips)
         self.flagged_model.set_rows(report.flags)
