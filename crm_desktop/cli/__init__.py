@@ -146,7 +146,8 @@ def _add_import_commands(sub: Any, db_help: str) -> None:
     imp.add_argument(
         "--region",
         metavar="CC",
-        help="country of phone numbers without +code (default: the database setting)",
+        help="country phone numbers without +code are read in, for rows that name no country "
+        "of their own (a code or a name: US, Germany; default: the database setting)",
     )
     imp.add_argument(
         "--header-row",

@@ -345,10 +345,14 @@ def _parse_line(line: bytes) -> _Prop | None:
 
 
 def _tel_value(text: str) -> str:
+    """A TEL value as a person writes it: "tel:+1-418-656-9254;ext=102" -> "+1-418-656-9254
+    ext. 102" (the extension is kept; other URI parameters are not part of the number)."""
     value = text.strip()
     if value.lower().startswith("tel:"):
         value = value[4:]
-    return value.split(";", 1)[0].strip()
+    number, *params = value.split(";")
+    extension = next((p[4:] for p in params if p.lower().startswith("ext=") and p[4:]), "")
+    return f"{number.strip()} ext. {extension.strip()}" if extension else number.strip()
 
 
 def _one_line(text: str) -> str:

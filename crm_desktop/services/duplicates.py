@@ -25,8 +25,8 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from crm_desktop.models import PHONE_KINDS, Company, Contact, ContactMethod, Lead, MethodKind
-from crm_desktop.services.leads import _phone_kind
-from crm_desktop.services.normalize import check_email, check_phone, digits, fold_name
+from crm_desktop.services.normalize import check_email, digits, fold_name
+from crm_desktop.services.phones import is_mobile, read_phone
 from crm_desktop.services.same_person import (
     EMAIL_KINDS,
     MOBILE_KINDS,
@@ -100,16 +100,15 @@ def _email_keys(emails: Iterable[str]) -> dict[str, str]:
 
 
 def _phone_keys(phones: Iterable[str], region: str) -> dict[str, str]:
-    """Normalized forms to look up, each with the number as it will be shown."""
+    """Keys to look up, each with the number as it will be shown: what phones.read_phone
+    stores for the number (E.164 when valid in `region`, else its digits)."""
     keys: dict[str, str] = {}
     for value in phones:
         if len(digits(value)) < MIN_PHONE_DIGITS:
             continue
-        checked = check_phone(value, region)
-        display = checked.display if checked.normalized else value.strip()
-        if checked.normalized:
-            keys[checked.normalized] = display
-        keys.setdefault("+" + digits(value), display)
+        number = read_phone(value, region)
+        if number.key is not None:
+            keys.setdefault(number.key, number.display)
     return keys
 
 
@@ -180,7 +179,7 @@ def _card(emails: Sequence[str], phones: Sequence[str], region: str) -> _Card:
         for key, display in found.items():
             keys.setdefault(key, display)
         # The kind card entry stores the number as (services/leads.py).
-        if found and _phone_kind(value, region) == MethodKind.MOBILE:
+        if found and is_mobile(read_phone(value, region)):
             mobiles.update(found)
     return _Card(_email_keys(emails), keys, frozenset(mobiles))
 

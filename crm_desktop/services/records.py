@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -38,7 +38,9 @@ from crm_desktop.models import (
 from crm_desktop.models import Contact as ContactEntity
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.listing import ENTITIES, Entity, Kind, Option
-from crm_desktop.services.normalize import check_email, check_phone, domain_of, normalize_method
+from crm_desktop.services.normalize import check_email, domain_of, normalize_method
+from crm_desktop.services.phone_country import record_region
+from crm_desktop.services.phones import read_phone
 from crm_desktop.services.pipeline.history import log_stage_change, set_stage
 from crm_desktop.services.settings import default_currency, default_region
 
@@ -173,6 +175,9 @@ class MethodDetail:
     normalized: str | None
     display: str  # phones formatted in international format, else the value
     id: uuid.UUID | None = None
+    # A phone number that is no valid number of the record's country: kept as written, and
+    # this says so ("not a valid CN number; kept as written").
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +206,10 @@ class RecordDetail:
     methods: tuple[MethodDetail, ...] = ()
     tags: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
+    # The database's phone region; a record's numbers are read in its own country when it
+    # says one (address, "+" numbers, e-mail domain, company form: phone_country.py).
+    default_region: str = "CN"
+    phone_region: str = ""
 
 
 @dataclass(frozen=True)
@@ -232,6 +241,7 @@ class FormOptions:
     statuses: tuple[Option, ...]
 
 
+_FIELD_KEYS = {kind: frozenset(spec.key for spec in specs) for kind, specs in FIELDS.items()}
 _METHOD_PARENT = {
     "leads": ContactMethod.lead_id,
     "contacts": ContactMethod.contact_id,
@@ -263,18 +273,28 @@ def load_record(sessions: sessionmaker[Session], kind: Kind, record_id: uuid.UUI
         return _detail(session, kind, entity, default_region(sessions))
 
 
-def _detail(session: Session, kind: Kind, entity: Any, region: str) -> RecordDetail:
+def _detail(session: Session, kind: Kind, entity: Any, default: str) -> RecordDetail:
     values = {spec.key: getattr(entity, spec.key) for spec in FIELDS[kind]}
+    labels = _labels(session, values)
+    rows = _method_rows(session, kind, entity.id)
+    region = _region(default, values, ((m.kind, m.value) for m in rows))
     return RecordDetail(
         kind=kind,
         id=entity.id,
         version=entity.version,
         fields=values,
-        labels=_labels(session, values),
-        methods=_methods(session, kind, entity.id, region),
+        labels=labels,
+        methods=tuple(_method_detail(m, region) for m in rows),
         tags=_tags(session, kind, entity.id),
         links=_links(session, kind, entity),
+        default_region=default,
+        phone_region=region,
     )
+
+
+def _region(default: str, values: Mapping[str, Any], methods: Iterable[tuple[str, str]]) -> str:
+    """The country a record's numbers are read in (phone_country.record_region)."""
+    return record_region(default, str(values.get("country") or ""), methods).region
 
 
 def _labels(session: Session, values: Mapping[str, Any]) -> dict[str, str]:
@@ -295,35 +315,34 @@ def _labels(session: Session, values: Mapping[str, Any]) -> dict[str, str]:
     return labels
 
 
-def _methods(
-    session: Session, kind: Kind, record_id: uuid.UUID, region: str
-) -> tuple[MethodDetail, ...]:
+def _method_rows(session: Session, kind: Kind, record_id: uuid.UUID) -> list[ContactMethod]:
     if kind not in _METHOD_PARENT:
-        return ()
-    rows = session.scalars(
-        select(ContactMethod)
-        .where(_METHOD_PARENT[kind] == record_id, ContactMethod.deleted_at.is_(None))
-        .order_by(ContactMethod.position, ContactMethod.id)
-    )
-    return tuple(
-        MethodDetail(
-            kind=m.kind,
-            label=m.label or "",
-            value=m.value,
-            normalized=m.normalized,
-            display=_display(m.kind, m.value, m.normalized, region),
-            id=m.id,
+        return []
+    return list(
+        session.scalars(
+            select(ContactMethod)
+            .where(_METHOD_PARENT[kind] == record_id, ContactMethod.deleted_at.is_(None))
+            .order_by(ContactMethod.position, ContactMethod.id)
         )
-        for m in rows
     )
 
 
-def _display(kind: str, value: str, normalized: str | None, region: str) -> str:
-    if kind in PHONE_KINDS or kind == MethodKind.WHATSAPP:
-        checked = check_phone(normalized or value, region)
-        if checked.normalized:
-            return checked.display
-    return value
+def _method_detail(m: ContactMethod, region: str) -> MethodDetail:
+    display, problem = m.value, None
+    if m.kind in PHONE_KINDS or m.kind == MethodKind.WHATSAPP:
+        if m.normalized and m.normalized.startswith("+"):
+            display = read_phone(m.normalized, region).display  # saved as a valid number
+        else:
+            problem = read_phone(m.value, region).problem
+    return MethodDetail(
+        kind=m.kind,
+        label=m.label or "",
+        value=m.value,
+        normalized=m.normalized,
+        display=display,
+        id=m.id,
+        problem=problem,
+    )
 
 
 def _tags(session: Session, kind: Kind, record_id: uuid.UUID) -> tuple[str, ...]:
@@ -457,12 +476,13 @@ def save_record(
     `values` holds the fields to set (keys of FIELDS[kind]); fields left out keep
     their value. `methods` and `tags`, when given, replace the record's own.
     """
-    region = default_region(sessions)
+    default = default_region(sessions)
     clean, errors = _clean_values(kind, values, creating=record_id is None)
     clean_methods: list[tuple[MethodInput, str | None]] = []
     if methods is not None:
         if kind not in _METHOD_PARENT:
             raise ValueError(f"{kind} have no contact methods")
+        region = _saving_region(sessions, kind, record_id, default, values, methods)
         clean_methods, method_errors = _clean_methods(methods, region)
         errors.update(method_errors)
     if errors:
@@ -482,7 +502,7 @@ def save_record(
             if tags is not None:
                 created_tags = _replace_tags(session, kind, entity.id, tags)
             session.flush()
-            detail = _detail(session, kind, entity, region)
+            detail = _detail(session, kind, entity, default)
     except StaleDataError:
         raise StaleRecordError(
             "Someone else changed this record while you were saving it."
@@ -580,6 +600,23 @@ def _convert(spec: FieldSpec, raw: Any) -> Any:
     return text
 
 
+def _saving_region(
+    sessions: sessionmaker[Session],
+    kind: Kind,
+    record_id: uuid.UUID | None,
+    default: str,
+    values: Mapping[str, Any],
+    methods: Sequence[MethodInput],
+) -> str:
+    """The country the numbers being saved are read in: the record's as it will be."""
+    country = values.get("country")
+    if "country" not in values and record_id is not None and "country" in _FIELD_KEYS[kind]:
+        with sessions() as session:
+            entity = session.get(ENTITIES[kind], record_id)
+            country = getattr(entity, "country", None)
+    return _region(default, {"country": country}, ((m.kind, m.value) for m in methods))
+
+
 def _clean_methods(
     methods: Sequence[MethodInput], region: str
 ) -> tuple[list[tuple[MethodInput, str | None]], dict[str, str]]:
@@ -600,10 +637,13 @@ def _clean_methods(
                 errors[where] = f"not a valid e-mail address: {checked.error}"
                 continue
         elif method.kind in PHONE_KINDS or method.kind == MethodKind.WHATSAPP:
-            checked = check_phone(value, region)
-            if checked.normalized is None:
-                errors[where] = f"{checked.error}"
+            number = read_phone(value, region)
+            if number.status == "refused":
+                errors[where] = number.problem or "not a phone number"
                 continue
+            # Not valid in the record's country: stored as typed (the form says so).
+            clean.append((method, number.key))
+            continue
         clean.append((method, normalize_method(method.kind, value, region)))
     return clean, errors
 
@@ -669,6 +709,7 @@ def _replace_methods(
             session.add(row)
         else:
             keep.add(row.id)
+            normalized = _kept_key(row, method, normalized)
         if (row.kind, row.label or "", row.value, row.normalized, row.position) != (
             method.kind,
             method.label.strip(),
@@ -685,6 +726,21 @@ def _replace_methods(
     for row_id, row in existing.items():
         if row_id not in keep:
             row.deleted_at = now  # a tombstone sync can carry
+
+
+def _kept_key(row: ContactMethod, method: MethodInput, normalized: str | None) -> str | None:
+    """A number saved as a valid one keeps its key while it stays as typed: it was read in
+    a country (an import's, a card's) that the record itself may not name."""
+    phones = (*PHONE_KINDS, MethodKind.WHATSAPP)
+    if (
+        row.kind in phones
+        and method.kind in phones
+        and row.value == method.value.strip()
+        and (row.normalized or "").startswith("+")
+        and not (normalized or "").startswith("+")
+    ):
+        return row.normalized
+    return normalized
 
 
 def _replace_tags(session: Session, kind: Kind, record_id: uuid.UUID, names: Sequence[str]) -> bool:

@@ -50,6 +50,7 @@ from crm_desktop.models.search_index import (
     refresh_all_touched,
 )
 from crm_desktop.services.normalize import digits
+from crm_desktop.services.phones import search_digits
 
 __all__ = [
     "ReindexCancelledError",
@@ -116,7 +117,7 @@ def parse_query(raw: str) -> Query | None:
     value = " ".join(unicodedata.normalize("NFKC", raw).split())
     if not value:
         return None
-    number = digits(value)
+    number = search_digits(value)  # without a trunk 0 or IDD 00: "0176 …" finds "+49 176 …"
     if _PHONE_LIKE.match(value) and len(number) >= _MIN_TRIGRAM:
         return Query(value, (number,), phone=True)
     return Query(value, tuple(value.split(" ")), phone=False)

@@ -5,7 +5,8 @@ phones, e-mail and note with Tab between them and Enter to save. The form
 clears for the next card while the event, source and owner stay. While you
 type, a duplicate check runs in the background and lists existing records
 that are the same person (the same e-mail or mobile), those that may be (a close name
-at the company, nothing conflicting), and the company, each a link to open it.
+at the company, nothing conflicting), and the company, each a link to open it. Phone
+numbers are read in the card's own country, which the form shows (card_country.py).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from crm_desktop.services.events import (
 )
 from crm_desktop.services.leads import LeadInput, LeadValidationError, create_lead, validate_lead
 from crm_desktop.services.settings import default_region
+from crm_desktop.views.card_country import CardCountry
 from crm_desktop.views.worker import run_in_background
 
 DEBOUNCE_MS = 300
@@ -181,8 +183,12 @@ class CardEntryPage(QWidget):
         ):
             card_form.addRow(self._buddy(label, edit), edit)
             edit.returnPressed.connect(self.save)
+            if edit is self.phones_edit:
+                self.country = CardCountry(self.phones_edit, self)
+                card_form.addRow(self.country.caption, self.country)
         for edit in self._checked_edits():
             edit.textEdited.connect(self._on_card_text_edited)
+        self.country.changed.connect(self._on_country_changed)
 
         self.save_button = QPushButton(self.tr("Save and next card (Enter)"))
         self.save_button.clicked.connect(self.save)
@@ -190,7 +196,7 @@ class CardEntryPage(QWidget):
         self.clear_button.clicked.connect(self.discard_card)
         shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self.discard_card)
+        shortcut.activated.connect(self._on_escape_activated)
         self.counter_label = QLabel()
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
@@ -266,6 +272,7 @@ class CardEntryPage(QWidget):
 
     def _on_choices_loaded(self, choices: _Choices) -> None:
         self._region = choices.region
+        self.country.set_default(choices.region)
         self._events = choices.events
         typed = self.event_combo.currentText()
         self.event_combo.blockSignals(True)
@@ -338,6 +345,7 @@ class CardEntryPage(QWidget):
             region=extras.region,
             postal_code=extras.postal_code,
             country=extras.country,
+            phone_region=self.country.region,
         )
 
     def save(self) -> None:
@@ -410,11 +418,17 @@ class CardEntryPage(QWidget):
         for edit in self._card_edits():
             edit.clear()
         self._card_extras = None
+        self.country.clear_card()
         self.status_label.clear()
         self._debounce.stop()
         self._generation += 1  # results of a check still running are now stale
         self._show_duplicates([])
         self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_escape_activated(self) -> None:
+        if self.country.cancel_choosing():
+            return  # Esc leaves the country box; the card stays
+        self.discard_card()
 
     def discard_card(self) -> None:
         """Esc: throw away what is in the form; a scanned card waiting for review comes next."""
@@ -447,6 +461,7 @@ class CardEntryPage(QWidget):
         self.email_edit.setText("; ".join(card.emails))
         self.note_edit.setText(" ".join(card.note.split()))
         self._card_extras = card
+        self._update_country()
         extras = [
             text
             for text, present in (
@@ -482,6 +497,20 @@ class CardEntryPage(QWidget):
     # ------------------------------------------------------------------ duplicates
 
     def _on_card_text_edited(self, _text: str) -> None:
+        self._update_country()
+        self._debounce.start()
+
+    def _update_country(self) -> None:
+        """The card's country as typed so far, and what its numbers look like in it."""
+        self.country.update_card(
+            country=(self._card_extras or CardData()).country,
+            phones=split_phones(self.phones_edit.text()),
+            emails=split_emails(self.email_edit.text()),
+            company=self.company_edit.text(),
+        )
+
+    def _on_country_changed(self) -> None:
+        """The user chose another country: read the numbers again, check duplicates again."""
         self._debounce.start()
 
     def _on_debounce_timeout(self) -> None:
@@ -505,7 +534,7 @@ class CardEntryPage(QWidget):
             company=company,
             emails=emails,
             phones=phones,
-            region=self._region,
+            region=self.country.region,
             on_done=self._on_duplicates_found,
             on_error=self._on_task_failed,
         )

@@ -15,6 +15,7 @@ from crm_desktop.services.duplicates import (
     name_similarity,
 )
 from crm_desktop.services.leads import LeadInput, create_lead
+from crm_desktop.services.phones import read_phone
 
 
 def _company(db: Database, name: str, deleted: bool = False) -> uuid.UUID:
@@ -54,7 +55,12 @@ def _contact(
         for kind, number in ((MethodKind.MOBILE, phone), (MethodKind.PHONE, office)):
             if number:
                 session.add(
-                    ContactMethod(contact_id=contact.id, kind=kind, value=number, normalized=number)
+                    ContactMethod(
+                        contact_id=contact.id,
+                        kind=kind,
+                        value=number,
+                        normalized=read_phone(number, "CN").key,  # as every write path stores it
+                    )
                 )
         return contact.id
 

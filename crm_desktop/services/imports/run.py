@@ -71,6 +71,10 @@ class ImportReport:
     groups: int = 0  # vCard contact groups (counted in skipped)
     failures: tuple[RowNote, ...] = ()
     skips: tuple[RowNote, ...] = ()
+    # Phone numbers imported as written because they are no valid number of the row's
+    # country (or read with a guess): how many, and the first REPORT_LIMIT of them.
+    flagged: int = 0
+    flags: tuple[RowNote, ...] = ()
     seconds: float = 0.0
     cancelled: bool = False
     dry_run: bool = False
@@ -93,6 +97,9 @@ class ImportReport:
         ]
         if self.blank:
             parts.append(f"{self.blank:,} blank")
+        if self.flagged:
+            numbers = "phone number" if self.flagged == 1 else "phone numbers"
+            parts.append(f"{self.flagged:,} {numbers} kept as written")
         head = "Would import" if self.dry_run else ("Stopped" if self.cancelled else "Imported")
         return f"{head} {self.file_name}: {self.rows:,} {label}s: " + ", ".join(parts)
 
@@ -267,6 +274,7 @@ def _run(
         observer=observer,
     )
     start_done = done
+    flags = _Flags(plan)
     total = 0
     cancelled = False
     batches = 0
@@ -288,6 +296,7 @@ def _run(
             chunk = list(itertools.islice(source.records, batch_rows))
             if not chunk:
                 break
+            flags.add(chunk)
             runner.run(chunk, counts)
             done += len(chunk)
             _save_counts(session, lease, counts, done, total, ImportStatus.RUNNING, None)
@@ -340,12 +349,32 @@ def _run(
         groups=counts.groups,
         failures=tuple(RowNote(*n) for n in runner.failures),
         skips=tuple(RowNote(*n) for n in runner.skips),
+        flagged=flags.count,
+        flags=tuple(flags.notes),
         seconds=time.monotonic() - started,
         cancelled=cancelled,
         dry_run=dry_run,
         changes=runner.changes(),
         duplicates=DuplicateCounts.of(counts.duplicates),
     )
+
+
+class _Flags:
+    """The flagged phone numbers of the rows an import takes (not failed, not left out)."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        self.excluded = plan.excluded
+        self.count = 0
+        self.notes: list[RowNote] = []
+
+    def add(self, records: list[RowRecord]) -> None:
+        for record in records:
+            if record.flags and record.ok and record.row not in self.excluded:
+                self.count += len(record.flags)
+                room = max(0, REPORT_LIMIT - len(self.notes))
+                self.notes.extend(
+                    RowNote(record.row, f.field, f.reason) for f in record.flags[:room]
+                )
 
 
 def _refresh_statistics(session: Session, dry_run: bool) -> None:

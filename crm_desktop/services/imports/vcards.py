@@ -4,7 +4,8 @@ The card says what each value is, so there is no column mapping. Cards are read 
 card_data (tolerant of what phones, Outlook and Apple write); a card that cannot be
 read is a failed row with the reason, a contact group is counted and skipped.
 Values from address books are kept even where a form would refuse them: a phone
-number outside any numbering plan is stored as written, not dropped.
+number that is no valid number of the card's country is stored as written (flagged in
+the report), not dropped and not made a number of the import's country.
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ from crm_desktop.services.imports import values as conv
 from crm_desktop.services.imports.cells import cell_date
 from crm_desktop.services.imports.fields import Target, fields_of
 from crm_desktop.services.imports.transform import (
+    PHONE_KINDS,
     MethodValue,
     Problem,
     RowRecord,
     apply_defaults,
 )
-from crm_desktop.services.normalize import digits, domain_of, fold_name
+from crm_desktop.services.normalize import domain_of, fold_name
+from crm_desktop.services.phone_country import guess_region
+from crm_desktop.services.phones import read_phone
 
-_PHONES = frozenset(("phone", "mobile", "fax", "whatsapp"))
 _FULL_DATE = re.compile(r"\d{4}-?\d{2}-?\d{2}")
 
 
@@ -90,10 +93,18 @@ def _fill(record: RowRecord, card: CardData, target: Target, region: str) -> Non
             values["birthday"] = day
         else:
             record.custom["Birthday"] = card.birthday  # "--0203" has no year: kept as written
+    # The card's own country (its address, else the one its "+" numbers name) reads its
+    # national numbers; the import's country only when the card says none.
+    country = guess_region(region, country=card.country, phones=card.all_phones + card.faxes)
     for kind, value, label in card.contact_methods:
-        record.methods.append(
-            MethodValue(kind, value, _normalized(kind, value, region), label or None)
-        )
+        if kind in PHONE_KINDS:
+            number = read_phone(value, country.region)
+            if number.flag is not None:
+                where = f"TEL ({label})" if label else "TEL"
+                record.flags.append(Problem(where, f"{value!r}: {number.flag}"))
+            record.methods.append(MethodValue(kind, value, number.key, label or None))
+            continue
+        record.methods.append(MethodValue(kind, value, _normalized(kind, value), label or None))
     record.photo = card.photo
     record.raw = [full, card.company, *(m.value for m in record.methods)]
 
@@ -109,17 +120,13 @@ def _birthday(text: str) -> dt.date | None:
         return None
 
 
-def _normalized(kind: str, value: str, region: str) -> str | None:
-    try:
-        if kind == "email":
+def _normalized(kind: str, value: str) -> str | None:
+    """E-mails, websites and IM handles (phones are read in the card's country above)."""
+    if kind == "email":
+        try:
             return conv.email_key(value)
-        if kind in _PHONES:
-            return conv.phone_key(value, region)
-    except ValueError:
-        if kind == "email":
+        except ValueError:
             return value.strip().lower() or None
-        plain = digits(value)
-        return "+" + plain if plain else None
     if kind == "website":
         return domain_of(value)
     return fold_name(value) or None
