@@ -6,12 +6,18 @@ while SQLite kept the NUL; card entry and the forms let them through too.
 
 from __future__ import annotations
 
+import zipfile
+from pathlib import Path
+
 import pytest
+from malformed_files import sheet_xml, strings_xml, xlsx
 from sqlalchemy import select
 
-from crm_desktop.models import ContactMethod, Lead
+from crm_desktop.models import Contact, ContactMethod, Lead
 from crm_desktop.models.database import Database
 from crm_desktop.services.cleaning import clean_text
+from crm_desktop.services.imports.prepare import prepare_import
+from crm_desktop.services.imports.run import run_import
 from crm_desktop.services.leads import LeadInput, create_lead
 from crm_desktop.services.records import MethodInput, save_record
 
@@ -37,6 +43,38 @@ def test_clean_text(text: str, multiline: bool, expected: str) -> None:
 def test_clean_text_returns_clean_text_itself() -> None:
     text = "nothing to clean, über 100 %"
     assert clean_text(text) is text
+
+
+def _contacts(db: Database) -> dict[str, Contact]:
+    with db.sessions() as session:
+        return {c.full_name: c for c in session.scalars(select(Contact))}
+
+
+def test_csv_and_xlsx_cells_are_cleaned_on_every_database(db: Database, tmp_path: Path) -> None:
+    csv_path = tmp_path / "people.csv"
+    csv_path.write_bytes(
+        b"Name,E-mail,Notes\r\n"
+        b"Anna\x00 Berg,anna@example.org,one\x0btwo\x00\r\n"
+        b'"Bruno\tKeller",bruno@example.org,"a\r\nb"\r\n'
+    )
+    report = run_import(db.sessions, prepare_import(db.sessions, csv_path, "contacts").plan)
+    assert (report.created, report.failed) == (2, 0), report.failures
+    people = _contacts(db)
+    assert people["Anna Berg"].notes == "one\ntwo"
+    assert people["Bruno Keller"].notes == "a\nb"  # tab in a name: a space
+    sheet = sheet_xml(
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>',
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>Chen_x0000_ Jing</t></is></c>'
+        '<c r="B2" t="inlineStr"><is><t>x_x0007_y_x000D_</t></is></c></row>',
+    )
+    book = xlsx(tmp_path / "people.xlsx", sheet, strings_xml("Name", "Notes"))
+    with zipfile.ZipFile(book) as archive:
+        assert "_x0000_" in archive.read("xl/worksheets/sheet1.xml").decode()
+    prepared = prepare_import(db.sessions, book, "contacts")
+    assert prepared.preview[1] == ["Chen Jing", "xy\r"]  # the preview reads as the import does
+    report = run_import(db.sessions, prepared.plan)
+    assert (report.created, report.failed) == (1, 0), report.failures
+    assert _contacts(db)["Chen Jing"].notes == "xy"
 
 
 def test_card_entry_cleans_what_is_typed_or_scanned(db: Database) -> None:
