@@ -17,7 +17,9 @@ from malformed_files import (
     far_cell_xlsx,
     long_cell_csv,
     mixed_encoding_csv,
+    nul_vcard,
     one_line_csv,
+    photo_vcard,
     string_bomb_xlsx,
     truncated_xls,
 )
@@ -102,6 +104,19 @@ def test_an_unreadable_file_exits_2_with_one_line(
             "Would import mixed.csv: 5 rows: 4 created, 0 updated, 0 merged, 0 skipped, 1 failed",
             ["  failed row 6: Name: holds bytes that no encoding reads (shown as \ufffd): the row "
              "is not imported"],
+        ),
+        (
+            "photo.vcf",
+            lambda path: photo_vcard(path, 10_000_000),
+            "Would import photo.vcf: 2 cards: 1 created, 0 updated, 0 merged, 0 skipped, 1 failed",
+            ["  failed card 1: vCard: the card holds 12.7 MiB (its PHOTO 12.7 MiB), more than the "
+             "8 MiB a card may hold: it is not imported"],
+        ),
+        (
+            "nul.vcf",
+            nul_vcard,
+            "Would import nul.vcf: 2 cards: 2 created, 0 updated, 0 merged, 0 skipped, 0 failed",
+            [],
         ),
     ],
 )  # fmt: skip

@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from malformed_files import sheet_xml, strings_xml, xlsx
+from malformed_files import nul_vcard, sheet_xml, strings_xml, xlsx
 from sqlalchemy import select
 
 from crm_desktop.models import Contact, ContactMethod, Lead
@@ -48,6 +48,19 @@ def test_clean_text_returns_clean_text_itself() -> None:
 def _contacts(db: Database) -> dict[str, Contact]:
     with db.sessions() as session:
         return {c.full_name: c for c in session.scalars(select(Contact))}
+
+
+def test_a_vcard_with_nul_bytes_imports_on_every_database(db: Database, tmp_path: Path) -> None:
+    path = nul_vcard(tmp_path / "nul.vcf")
+    plan = prepare_import(db.sessions, path, "contacts").plan
+    report = run_import(db.sessions, plan)
+    assert (report.created, report.failed) == (2, 0), report.failures
+    people = _contacts(db)
+    assert set(people) == {"Anna Berg", "Bruno Keller"}
+    assert people["Anna Berg"].notes == "first line\nsecond line"
+    with db.sessions() as session:
+        values = set(session.scalars(select(ContactMethod.value)))
+    assert values == {"anna@example.org", "+49 30 1234567"}
 
 
 def test_csv_and_xlsx_cells_are_cleaned_on_every_database(db: Database, tmp_path: Path) -> None:

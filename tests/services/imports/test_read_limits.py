@@ -7,6 +7,7 @@ import random
 import string
 import tracemalloc
 import zipfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from malformed_files import (
     long_cell_csv,
     mixed_encoding_csv,
     one_line_csv,
+    photo_vcard,
     sheet_xml,
     string_bomb_xlsx,
     strings_xml,
@@ -26,6 +28,7 @@ from malformed_files import (
     xlsx,
 )
 
+from crm_desktop.services.card_data import iter_vcards
 from crm_desktop.services.imports.cells import FlaggedRow
 from crm_desktop.services.imports.limits import (
     CELL_CHARS,
@@ -41,6 +44,8 @@ from crm_desktop.services.imports.source import (
     preview_rows,
 )
 from crm_desktop.services.imports.transform import RowTransformer
+from crm_desktop.services.imports.vcards import card_records, count_cards
+from crm_desktop.services.vcard_lines import file_chunks
 
 
 def _text(length: int) -> str:
@@ -269,6 +274,52 @@ def test_a_legacy_file_is_not_taken_for_a_mixed_one(tmp_path: Path) -> None:
     path = tmp_path / "gbk.csv"
     path.write_bytes("姓名,城市\n王伟,上海\n李娜,北京\n张伟,深圳\n".encode("gbk"))
     assert inspect_file(path).encoding == "gb18030"
+
+
+# --- vCards ------------------------------------------------------------------------------------
+
+
+def test_a_card_with_a_large_folded_photo_is_read_whole(tmp_path: Path) -> None:
+    path = photo_vcard(tmp_path / "photo.vcf", 2_000_000)
+    with path.open("rb") as fh:
+        cards = list(iter_vcards(file_chunks(fh)))
+    assert [c.card.full_name for c in cards if c.card] == ["Photo Person", "Plain Person"]
+    photo = cards[0].card.photo  # type: ignore[union-attr]
+    assert photo is not None and len(photo) == 2_000_000 and photo.startswith(b"\xff\xd8\xff")
+
+
+def test_a_card_past_the_limit_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    path = photo_vcard(tmp_path / "photo.vcf", 20_000_000)
+    tracemalloc.start()
+    try:
+        records = list(card_records(path, "contacts", "CN"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    first, second = records
+    [problem] = first.problems
+    assert problem.reason == (
+        "the card holds 25.4 MiB (its PHOTO 25.4 MiB), more than the 8 MiB a card may hold: "
+        "it is not imported"
+    )
+    assert second.values["full_name"] == "Plain Person" and not second.problems
+    assert peak < 14_000_000  # half the file: it is never held whole
+    assert count_cards(path) == 2
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: p.write_bytes(b"BEGIN:VCARD\r\nFN:A\r\nEND:VCARD\r\n" * 3),
+        lambda p: p.write_bytes(b"begin:vcard\rFN:A\rend:vcard\r" * 3),
+        lambda p: p.write_bytes(b"BEGIN:VCARD\nFN:A\nEND:VCARD\n" * 200_000),
+    ],
+)
+def test_count_cards(tmp_path: Path, make: Callable[[Path], object]) -> None:
+    path = tmp_path / "cards.vcf"
+    make(path)
+    expected = len([c for c in iter_vcards([path.read_bytes()]) if c.card is not None])
+    assert count_cards(path) == expected
 
 
 def test_preview_and_import_agree_on_escapes(tmp_path: Path) -> None:
