@@ -11,7 +11,8 @@ vCard files of any size, which are read one row or card at a time.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Iterator, Sequence
+from typing import Final, Protocol, TypeVar
 
 CELL_CHARS: Final = 1 << 20  # one cell, or one vCard value: 1,048,576 characters
 ROW_BYTES: Final = 4 << 20  # one record of a text file as written: 4 MiB
@@ -32,3 +33,28 @@ def size_text(count: int) -> str:
             value = count / size
             return f"{value:,.0f} {unit}" if value == int(value) else f"{value:,.1f} {unit}"
     return f"{count:,} bytes"
+
+
+class _Held(Protocol):
+    @property
+    def raw(self) -> Sequence[object]: ...
+
+    @property
+    def photo(self) -> bytes | None: ...
+
+
+R = TypeVar("R", bound=_Held)
+
+
+def take_batch(records: Iterator[R], rows: int) -> list[R]:
+    """The next batch: `rows` records, or fewer once they hold BATCH_CHARS of text and
+    photos (5,000 cards with a 5 MB photo each would otherwise be 25 GB at once)."""
+    batch: list[R] = []
+    held = 0
+    for record in records:
+        batch.append(record)
+        held += sum(len(cell) for cell in record.raw if isinstance(cell, str))
+        held += len(record.photo or b"")
+        if len(batch) >= rows or held >= BATCH_CHARS:
+            break
+    return batch

@@ -30,6 +30,7 @@ from crm_desktop.models import ImportBatch, ImportStatus, utcnow
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.events import default_user_id
 from crm_desktop.services.imports.batch import BatchRun, Counts, MatchObserver
+from crm_desktop.services.imports.limits import take_batch
 from crm_desktop.services.imports.plan import ImportPlan, PlanError, remember_mapping
 from crm_desktop.services.imports.source import FileInfo, ImportFileError, inspect_file, open_rows
 from crm_desktop.services.imports.transform import RowRecord, RowTransformer
@@ -259,7 +260,7 @@ def _run(
             if stop_after is not None and batches >= stop_after:
                 status = ImportStatus.RUNNING  # as if the process had died here
                 break
-            chunk = list(itertools.islice(source.records, batch_rows))
+            chunk = take_batch(source.records, batch_rows)
             if not chunk:
                 break
             runner.run(chunk, counts)

@@ -8,7 +8,7 @@ import string
 import tracemalloc
 import zipfile
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -31,9 +31,11 @@ from malformed_files import (
 from crm_desktop.services.card_data import iter_vcards
 from crm_desktop.services.imports.cells import FlaggedRow
 from crm_desktop.services.imports.limits import (
+    BATCH_CHARS,
     CELL_CHARS,
     COLUMNS,
     SHEET_CELLS,
+    take_batch,
 )
 from crm_desktop.services.imports.prepare import prepare_import
 from crm_desktop.services.imports.source import (
@@ -350,3 +352,17 @@ def test_a_flagged_row_fails_with_its_column_unless_the_user_fixed_that_cell(
     fixed = RowTransformer(replace(plan, overrides={6: {0: "Broken Name"}}))
     record = fixed.transform(6, rows[5])
     assert record.ok and record.values["full_name"] == "Broken Name"
+
+
+def test_batches_stop_at_the_text_they_may_hold() -> None:
+    @dataclass
+    class Record:
+        raw: list[object]
+        photo: bytes | None = None
+
+    big = [Record(["x" * (BATCH_CHARS // 4)]) for _ in range(10)]
+    records = iter(big)
+    assert [len(take_batch(records, 5000)) for _ in range(4)] == [4, 4, 2, 0]
+    photos = iter([Record([], b"p" * BATCH_CHARS), Record(["a"])])
+    assert len(take_batch(photos, 5000)) == 1
+    assert len(take_batch(iter([Record(["a"])] * 10), 3)) == 3
