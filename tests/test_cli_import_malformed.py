@@ -133,3 +133,31 @@ def test_bad_rows_are_reported_and_the_rest_imported(
     lines = result.stdout.splitlines()
     assert lines[0].startswith(summary)
     assert lines[1:] == failures
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        ('{"columns": [1, 2]}', "not a mapping file this program wrote"),
+        ('{"defaults": "x"}', "not a mapping file this program wrote"),
+        ("[" * 100_000, "not a readable mapping file"),
+        (" " * (2 << 20), "a mapping file this large is no mapping file"),
+    ],
+)
+def test_a_malformed_mapping_file_exits_2_with_one_line(
+    sqlite_db: Database,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: str,
+    line: str,
+) -> None:
+    from crm_desktop import cli
+
+    data = long_cell_csv(tmp_path / "people.csv", 10)
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(content, encoding="utf-8")
+    url = sqlite_db.url.render_as_string(hide_password=False)
+    code = cli.main(["import", str(data), "--mapping", str(mapping), "--dry-run", "--db", url])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"crm-desktop: mapping.json: {line}") and err.count("\n") == 1, err
