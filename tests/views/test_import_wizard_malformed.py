@@ -11,6 +11,7 @@ from malformed_files import (
     bad_string_index_xlsx,
     far_cell_xls,
     far_cell_xlsx,
+    mixed_encoding_csv,
     one_line_csv,
     string_bomb_xlsx,
     truncated_xls,
@@ -64,3 +65,17 @@ def test_a_malformed_file_shows_why_on_the_page(  # type: ignore[no-untyped-def]
     assert not page.isComplete()
     assert prompts.errors == []  # a refusal on the page, not a failure in a message box
     assert wizard.currentId() == FILE_PAGE
+
+
+def test_a_file_in_two_encodings_says_so(  # type: ignore[no-untyped-def]
+    qtbot, sqlite_db: Database, tmp_path: Path
+) -> None:
+    path = mixed_encoding_csv(tmp_path / "mixed.csv")
+    wizard = open_wizard(qtbot, sqlite_db, path, ScriptedPrompts())
+    page = wizard.file_page
+    qtbot.waitUntil(lambda: page.isComplete())
+    assert page.encoding_combo.currentData() == "utf-8+gb18030"
+    assert page.encoding_combo.currentText() == (
+        "UTF-8 and GB18030 (Simplified Chinese), line by line"
+    )
+    assert page.model.index(2, 0).data() == "王伟"
