@@ -62,7 +62,8 @@ class _ByteLines:
         ended = got.endswith(b"\n") or len(got) < self._limit
         raw, self._prefix = self._prefix + got, b""
         self.complete = ended
-        if b"\r" in raw and _LONE_CR.search(raw):
+        # readline stops at LF, so a CR before the last two bytes is a lone one
+        if raw.find(b"\r", 0, len(raw) - 2) >= 0 or raw.endswith(b"\r"):
             return self._split_lone_crs(raw, ended)
         return raw
 
@@ -90,13 +91,16 @@ class _Decoder:
 
     def __init__(self, encoding: str) -> None:
         self.names = encodings_of(encoding)
+        self._first = self.names[0]
         self.bad = False
 
     def decode(self, raw: bytes) -> str:
         self.bad = False
-        if raw.isascii():
-            return raw.decode("ascii")
-        for name in self.names:
+        try:
+            return raw.decode(self._first)
+        except UnicodeDecodeError:
+            pass
+        for name in self.names[1:]:
             try:
                 return raw.decode(name)
             except UnicodeDecodeError:
