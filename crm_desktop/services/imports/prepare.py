@@ -79,8 +79,9 @@ def prepare_import(
         raise ImportFileError(f"{info.path.name} has no sheet named {sheet!r}")
     sheet = sheet if sheet is not None else default_sheet(info)  # the plan names it
     if sheet is not None:
-        # Refused now, not after the columns are mapped (the preview reads only the start).
-        check_sheet(info.path, info.sha256, sheet)
+        # Refused now, not after the columns are mapped (the preview reads only the start);
+        # a sheet of fifty thousand rows and more is measured when it is read whole.
+        check_sheet(info.path, info.sha256, sheet, quick=True)
     preview = preview_rows(info, sheet, PREVIEW_ROWS)
     if not any(any(cell_text(c) for c in row) for row in preview):
         _refuse_unread(info, preview)

@@ -41,6 +41,7 @@ from crm_desktop.services.imports.xlsx_head import sheet_part
 T = TypeVar("T")
 ENCRYPTED: Final = "is encrypted (password protected): save it without a password and try again"
 _KEEP: Final = frozenset((float, int, bool, dt.date, dt.datetime, dt.time))
+QUICK_XML_BYTES: Final = 32 << 20
 
 
 def _refusal(name: str, what: str, exc: BaseException) -> ImportFileError:
@@ -161,8 +162,15 @@ def visible_sheets(workbook: calamine.CalamineWorkbook, name: str) -> list[str]:
     return [meta.name for meta in metadata if meta.visible == calamine.SheetVisibleEnum.Visible]
 
 
-def check_sheet(path: Path, digest: str, sheet: str) -> None:
-    """ImportFileError unless calamine can hold `sheet` (measured once per file content)."""
+def check_sheet(path: Path, digest: str, sheet: str, *, quick: bool = False) -> None:
+    """ImportFileError unless calamine can hold `sheet` (measured once per file content).
+
+    `quick`: only if measuring is quick, i.e. not for an xlsx sheet of more than
+    QUICK_XML_BYTES of XML (about 50,000 rows, a second or two); such a sheet is measured when
+    it is read whole, so the wizard's first page stays instant for a million rows.
+    """
+    if quick and _sheet_xml_size(path, sheet) > QUICK_XML_BYTES:
+        return
     try:
         check_grid((digest, sheet), sheet, lambda: _measure(path, digest, sheet))
     except PackageError as exc:
@@ -200,6 +208,15 @@ def _measure(path: Path, digest: str, sheet: str) -> tuple[int, int]:
             return (0, 0)  # xlsb: binary records; calamine reads them as they are
         with archive.open(part) as fh:
             return xlsx_grid(fh)
+
+
+def _sheet_xml_size(path: Path, sheet: str) -> int:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = sheet_part(archive, sheet) if "xl/workbook.xml" in archive.NameToInfo else None
+            return archive.getinfo(part).file_size if part is not None else 0
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return 0  # not an xlsx (xls and ods are measured as they are opened), or broken
 
 
 def _ole_workbook_stream(path: Path) -> bytes:

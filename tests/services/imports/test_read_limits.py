@@ -29,6 +29,7 @@ from malformed_files import (
 )
 
 from crm_desktop.services.card_data import iter_vcards
+from crm_desktop.services.imports import workbooks
 from crm_desktop.services.imports.cells import FlaggedRow
 from crm_desktop.services.imports.limits import (
     BATCH_CHARS,
@@ -366,3 +367,24 @@ def test_batches_stop_at_the_text_they_may_hold() -> None:
     photos = iter([Record([], b"p" * BATCH_CHARS), Record(["a"])])
     assert len(take_batch(photos, 5000)) == 1
     assert len(take_batch(iter([Record(["a"])] * 10), 3)) == 3
+
+
+def test_a_large_sheet_is_measured_when_it_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first step measures a small sheet at once; a large one (here: any) only when it
+    # is read whole, so choosing a million-row workbook stays instant.
+    sheet = sheet_xml(
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row>',
+        '<row r="2"><c r="A2" t="s"><v>1</v></c></row>',
+        '<row r="1048576"><c r="XFD1048576" t="s"><v>1</v></c></row>',
+    )
+    path = xlsx(tmp_path / "late.xlsx", sheet)
+    with pytest.raises(ImportFileError, match="spans 1,048,576 rows by 16,384 columns"):
+        prepare_import(None, path)
+    monkeypatch.setattr(workbooks, "QUICK_XML_BYTES", 0)
+    late = xlsx(tmp_path / "later.xlsx", sheet.replace('"A2"', '"A3"').replace('r="2"', 'r="3"'))
+    prepared = prepare_import(None, late)
+    assert prepared.preview[:3] == [["Name"], [None], ["Zoë"]]
+    with pytest.raises(ImportFileError, match="spans 1,048,576 rows by 16,384 columns"):
+        _rows(prepared.info)
