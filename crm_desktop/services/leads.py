@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crm_desktop.models import ContactMethod, Event, Lead, MethodKind
 from crm_desktop.services.card_data import CardData
 from crm_desktop.services.changes import Changes
+from crm_desktop.services.cleaning import clean_text
 from crm_desktop.services.normalize import check_email, normalize_method
 from crm_desktop.services.phone_country import RegionGuess, guess_region
 from crm_desktop.services.phones import is_mobile, read_phone
@@ -117,7 +118,17 @@ def lead_input_from_card(
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(clean_text(text, multiline=False).split())
+
+
+def _one_line(text: str) -> str:
+    """A value as typed, without control characters or line breaks (a phone, a city)."""
+    return clean_text(text, multiline=False).strip()
+
+
+def _lines(text: str) -> str:
+    """A field that may hold several lines (notes, street), cleaned like every other path."""
+    return clean_text(text).strip()
 
 
 def lead_region(data: LeadInput, default: str) -> RegionGuess:
@@ -138,7 +149,7 @@ def _methods(data: LeadInput, default: str) -> list[ContactMethod]:
     """Contact-method rows for the input, or LeadValidationError naming the bad field."""
     region = lead_region(data, default).region
     rows: list[ContactMethod] = []
-    for value in (v.strip() for v in data.emails):
+    for value in (_one_line(v) for v in data.emails):
         if not value:
             continue
         checked = check_email(value)
@@ -150,7 +161,7 @@ def _methods(data: LeadInput, default: str) -> list[ContactMethod]:
             ContactMethod(kind=MethodKind.EMAIL.value, value=value, normalized=checked.normalized)
         )
     for field, values in (("phones", data.phones), ("faxes", data.faxes)):
-        for value in (v.strip() for v in values):
+        for value in (_one_line(v) for v in values):
             if not value:
                 continue
             number = read_phone(value, region)
@@ -166,7 +177,7 @@ def _methods(data: LeadInput, default: str) -> list[ContactMethod]:
             elif is_mobile(number):
                 kind = MethodKind.MOBILE
             rows.append(ContactMethod(kind=kind.value, value=value, normalized=number.key))
-    for value in (v.strip() for v in data.websites):
+    for value in (_one_line(v) for v in data.websites):
         if value:
             rows.append(
                 ContactMethod(
@@ -200,16 +211,16 @@ def create_lead(sessions: sessionmaker[Session], data: LeadInput) -> LeadCreated
         person_name=_clean(data.person_name),
         company_name=_clean(data.company_name) or None,
         title=_clean(data.title) or None,
-        notes=data.note.strip() or None,
+        notes=_lines(data.note) or None,
         event_id=data.event_id,
         source_id=data.source_id,
         owner_id=data.owner_id,
         card_image=data.card_image,
-        street=data.street.strip() or None,
-        city=data.city.strip() or None,
-        region=data.region.strip() or None,
-        postal_code=data.postal_code.strip() or None,
-        country=data.country.strip() or None,
+        street=_lines(data.street) or None,
+        city=_one_line(data.city) or None,
+        region=_one_line(data.region) or None,
+        postal_code=_one_line(data.postal_code) or None,
+        country=_one_line(data.country) or None,
     )
     with sessions.begin() as session:
         session.add(lead)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -37,6 +37,7 @@ from crm_desktop.models import (
 )
 from crm_desktop.models import Contact as ContactEntity
 from crm_desktop.services.changes import Changes
+from crm_desktop.services.cleaning import clean_text
 from crm_desktop.services.listing import ENTITIES, Entity, Kind, Option
 from crm_desktop.services.normalize import check_email, domain_of, normalize_method
 from crm_desktop.services.phone_country import record_region
@@ -559,7 +560,8 @@ def _clean_values(
 def _convert(spec: FieldSpec, raw: Any) -> Any:
     """A form's value as the column's type; ValueError says what is wrong."""
     if isinstance(raw, str):
-        raw = raw.strip()
+        # Control characters out, line breaks only where the field holds lines (cleaning.py).
+        raw = clean_text(raw, multiline=spec.type == "multiline").strip()
         if raw == "":
             raw = None
     if raw is None:
@@ -624,7 +626,7 @@ def _clean_methods(
     clean: list[tuple[MethodInput, str | None]] = []
     errors: dict[str, str] = {}
     for index, method in enumerate(methods):
-        value = method.value.strip()
+        value = clean_text(method.value, multiline=False).strip()
         if not value:
             continue  # an empty row in the editor is no method
         where = f"methods.{index}"
@@ -636,15 +638,19 @@ def _clean_methods(
             if not checked.ok:
                 errors[where] = f"not a valid e-mail address: {checked.error}"
                 continue
-        elif method.kind in PHONE_KINDS or method.kind == MethodKind.WHATSAPP:
+        key: str | None
+        if method.kind in PHONE_KINDS or method.kind == MethodKind.WHATSAPP:
             number = read_phone(value, region)
             if number.status == "refused":
                 errors[where] = number.problem or "not a phone number"
                 continue
-            # Not valid in the record's country: stored as typed (the form says so).
-            clean.append((method, number.key))
-            continue
-        clean.append((method, normalize_method(method.kind, value, region)))
+            key = (
+                number.key
+            )  # not valid in the record's country: stored as typed (the form says so)
+        else:
+            key = normalize_method(method.kind, value, region)
+        label = clean_text(method.label, multiline=False)
+        clean.append((replace(method, value=value, label=label), key))
     return clean, errors
 
 
@@ -746,7 +752,8 @@ def _kept_key(row: ContactMethod, method: MethodInput, normalized: str | None) -
 def _replace_tags(session: Session, kind: Kind, record_id: uuid.UUID, names: Sequence[str]) -> bool:
     """Set the record's tags by name, creating missing tags; True if a tag was created."""
     target = _TAG_TARGET[kind]
-    wanted = {name.strip(): None for name in names if name.strip()}
+    cleaned = (clean_text(name, multiline=False).strip() for name in names)
+    wanted = {name: None for name in cleaned if name}
     created = False
     tag_ids: dict[str, uuid.UUID] = {}
     for name in wanted:

@@ -198,6 +198,9 @@ def _order(text: str) -> DateOrder:
 # ---- mapping files (crm-desktop import --mapping FILE.json) ------------------------------------
 
 
+_MAPPING_BYTES = 1 << 20
+
+
 def read_mapping_file(path: Path, plan: ImportPlan) -> ImportPlan:
     """Apply a mapping file to a plan: {"target": ..., "columns": {header: field}, ...}.
 
@@ -206,11 +209,22 @@ def read_mapping_file(path: Path, plan: ImportPlan) -> ImportPlan:
     """
     try:
         refuse_database_file(path)  # the database's own file: never opened (sqlite_files.py)
+        if path.stat().st_size > _MAPPING_BYTES:
+            raise PlanError(f"{path.name}: a mapping file this large is no mapping file")
         data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise PlanError(f"{path.name}: not a readable mapping file ({exc})") from exc
     if not isinstance(data, dict):
         raise PlanError(f"{path.name}: a mapping file holds one JSON object")
+    try:
+        return _apply_mapping(path, plan, data)
+    except PlanError:
+        raise
+    except (TypeError, ValueError, AttributeError) as exc:  # "columns": [1, 2] and the like
+        raise PlanError(f"{path.name}: not a mapping file this program wrote ({exc})") from exc
+
+
+def _apply_mapping(path: Path, plan: ImportPlan, data: dict[str, Any]) -> ImportPlan:
     target = check_target(str(data.get("target", plan.target)))
     columns = list(plan.columns)
     named = dict(data.get("columns", {}))

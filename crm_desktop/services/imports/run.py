@@ -31,6 +31,7 @@ from crm_desktop.services.changes import Changes
 from crm_desktop.services.events import default_user_id
 from crm_desktop.services.imports.batch import BatchRun, Counts, MatchObserver
 from crm_desktop.services.imports.lease import Lease, LeaseLost, claim, hold_new
+from crm_desktop.services.imports.limits import take_batch
 from crm_desktop.services.imports.plan import ImportPlan, PlanError, remember_mapping
 from crm_desktop.services.imports.source import FileInfo, ImportFileError, inspect_file, open_rows
 from crm_desktop.services.imports.tally import DuplicateCounts
@@ -293,7 +294,7 @@ def _run(
             if stop_after is not None and batches >= stop_after:
                 status = ImportStatus.RUNNING  # as if the process had died here
                 break
-            chunk = list(itertools.islice(source.records, batch_rows))
+            chunk = take_batch(source.records, batch_rows)
             if not chunk:
                 break
             flags.add(chunk)

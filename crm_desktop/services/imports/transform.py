@@ -14,8 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from crm_desktop.services.card_data import join_name
+from crm_desktop.services.cleaning import clean_text
 from crm_desktop.services.imports import values as conv
-from crm_desktop.services.imports.cells import CellValue, DateOrder, cell_date, cell_text
+from crm_desktop.services.imports.cells import (
+    CellValue,
+    DateOrder,
+    FlaggedRow,
+    cell_date,
+    cell_text,
+)
 from crm_desktop.services.imports.fields import (
     CUSTOM,
     IGNORE,
@@ -137,6 +144,8 @@ class RowTransformer:
             for index, fixed in fixes.items():
                 cells[index] = fixed
         record = RowRecord(number, raw=cells)
+        if isinstance(row, FlaggedRow) and self._unread(record, row, fixes or {}):
+            return record
         if all(c is None or (type(c) is str and not c.strip()) for c in cells):
             record.blank = True
             return record
@@ -151,6 +160,9 @@ class RowTransformer:
             if not text:
                 continue
             spec = column.field
+            # Line breaks and tabs stay only where the field may hold them (and the user's
+            # fixes, typed in the wizard, are cleaned like the file's cells).
+            text = clean_text(text, multiline=spec is None or spec.type == "multiline")
             if spec is None:
                 record.custom[column.header] = text
             elif spec.type == "method":
@@ -178,6 +190,18 @@ class RowTransformer:
         return record
 
     # ---- pieces ----------------------------------------------------------------------------
+
+    def _unread(self, record: RowRecord, row: FlaggedRow, fixes: Mapping[int, Any]) -> bool:
+        """The reader's reasons for not importing the row, as problems; a cell the user has
+        fixed no longer counts. True when a reason is left."""
+        headers = self.plan.headers
+        for column, reason in row.flags:
+            if column is not None and column in fixes:
+                continue
+            named = headers[column] if column is not None and column < len(headers) else ""
+            label = named or (f"Column {column + 1}" if column is not None else "")
+            record.problems.append(Problem(label, reason))
+        return bool(record.problems)
 
     def _methods(
         self,

@@ -39,7 +39,12 @@ from crm_desktop.services.imports.prepare import (
 from crm_desktop.services.imports.source import FileInfo
 from crm_desktop.views.drop import dropped_paths
 from crm_desktop.views.import_wizard.defaults_box import DefaultsBox
-from crm_desktop.views.import_wizard.labels import delimiters, encodings, target_label
+from crm_desktop.views.import_wizard.labels import (
+    delimiters,
+    encoding_label,
+    encodings,
+    target_label,
+)
 from crm_desktop.views.import_wizard.preview_models import PreviewTableModel
 from crm_desktop.views.import_wizard.reading import (
     WORKBOOKS,
@@ -378,7 +383,7 @@ class FilePage(QWizardPage):
         )
         self.info_label.show()
         if info.format in ("csv", "vcf"):
-            self._select_data(self.encoding_combo, info.encoding)
+            self._select_data(self.encoding_combo, info.encoding, encoding_label(info.encoding))
         if info.format == "csv":
             self._select_data(self.delimiter_combo, info.delimiter)
         if info.format in WORKBOOKS:
@@ -389,10 +394,10 @@ class FilePage(QWizardPage):
             self.sheet_combo.setCurrentIndex(max(self.sheet_combo.findData(sheet), 0))
 
     @staticmethod
-    def _select_data(combo: QComboBox, value: object) -> None:
+    def _select_data(combo: QComboBox, value: object, label: str | None = None) -> None:
         index = combo.findData(value)
         if index < 0:
-            combo.addItem(str(value), value)  # detected, but not one of the usual choices
+            combo.addItem(label or str(value), value)  # detected, not one of the usual choices
             index = combo.count() - 1
         combo.setCurrentIndex(index)
 

@@ -158,6 +158,16 @@ def encodings() -> tuple[tuple[str, str], ...]:
     )
 
 
+def encoding_label(codec: str | None) -> str:
+    """What users call an encoding found in a file; "utf-8+gb18030" is a file whose lines
+    are in either (each line read in its own)."""
+    names = dict(encodings())
+    if codec and "+" in codec:
+        first, second = (names.get(part, part) for part in codec.split("+", 1))
+        return _wizard("%1 and %2, line by line").replace("%1", first).replace("%2", second)
+    return names.get(codec or "", codec or "")
+
+
 def delimiters() -> tuple[tuple[str, str], ...]:
     return (
         (",", _wizard("Comma ( , )")),
