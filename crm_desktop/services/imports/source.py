@@ -30,6 +30,7 @@ from crm_desktop.services.imports import textfile
 from crm_desktop.services.imports.cells import CellValue
 from crm_desktop.services.imports.compound import CompoundFile, biff_globals
 from crm_desktop.services.imports.xlsx_head import head_rows
+from crm_desktop.services.sheet_cells import unquote_formula
 
 Format = Literal["xlsx", "xls", "ods", "csv", "vcf"]
 
@@ -217,7 +218,8 @@ def _csv_rows(name: str, rows: Iterator[list[str]]) -> Iterator[list[CellValue]]
     number = 0
     try:
         for number, row in enumerate(rows, start=1):  # noqa: B007 (number is used after the loop)
-            yield [cell or None for cell in row]
+            # A quote our exports (and others') put before =, +, -, @ comes off again.
+            yield [unquote_formula(cell) or None for cell in row]
     except csv.Error as exc:
         raise ImportFileError(f"{name}: cannot be read after row {number} ({exc})") from exc
 
