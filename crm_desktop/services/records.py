@@ -40,6 +40,7 @@ from crm_desktop.services.changes import Changes
 from crm_desktop.services.listing import ENTITIES, Entity, Kind, Option
 from crm_desktop.services.normalize import check_email, check_phone, domain_of, normalize_method
 from crm_desktop.services.pipeline.history import log_stage_change, set_stage
+from crm_desktop.services.query_text import clean_query, escape_like
 from crm_desktop.services.settings import default_currency, default_region
 
 __all__ = [
@@ -795,7 +796,7 @@ def find_records(
         "companies": Company.name,
         "deals": Deal.title,
     }[kind]
-    pattern = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = escape_like(clean_query(text).strip())
     found: list[Option] = []
     seen: set[uuid.UUID] = set()
     with sessions() as session:

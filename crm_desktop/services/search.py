@@ -50,6 +50,7 @@ from crm_desktop.models.search_index import (
     refresh_all_touched,
 )
 from crm_desktop.services.normalize import digits
+from crm_desktop.services.query_text import MAX_QUERY_CHARS, clean_query, escape_like
 
 __all__ = [
     "ReindexCancelledError",
@@ -112,8 +113,12 @@ class ReindexCancelledError(Exception):
 
 
 def parse_query(raw: str) -> Query | None:
-    """NFKC (full-width digits and letters from an IME), spaces collapsed; None if empty."""
-    value = " ".join(unicodedata.normalize("NFKC", raw).split())
+    """NFKC (full-width digits and letters from an IME), spaces collapsed; None if empty.
+
+    Control characters and lone surrogates are dropped and the query is cut to
+    MAX_QUERY_CHARS (query_text.py): they raised, and a pasted page took seconds.
+    """
+    value = " ".join(unicodedata.normalize("NFKC", clean_query(raw)).split())[:MAX_QUERY_CHARS]
     if not value:
         return None
     number = digits(value)
@@ -205,13 +210,9 @@ def _substring_stage(connection: Connection, terms: Sequence[str], limit: int) -
         sql = (
             f"SELECT kind, entity_id, key1, key2, body FROM search_doc WHERE {conditions} LIMIT :n"
         )
-        params = {f"p{i}": f"%{_escape_like(term)}%" for i, term in enumerate(terms)}
+        params = {f"p{i}": f"%{escape_like(term)}%" for i, term in enumerate(terms)}
         params["n"] = limit
     return _candidates(connection.execute(text(sql), params))
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _candidates(rows: Iterable[Any]) -> list[_Candidate]:
