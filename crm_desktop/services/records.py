@@ -42,6 +42,7 @@ from crm_desktop.services.normalize import check_email, check_phone, domain_of, 
 from crm_desktop.services.pipeline.history import log_stage_change, set_stage
 from crm_desktop.services.query_text import clean_query, escape_like
 from crm_desktop.services.settings import default_currency, default_region
+from crm_desktop.services.users import current_user_id
 
 __all__ = [
     "FIELDS",
@@ -419,10 +420,7 @@ def blank_record(sessions: sessionmaker[Session], kind: Kind) -> RecordDetail:
     """What a new record's form starts with: empty fields and sensible defaults."""
     values: dict[str, Any] = {spec.key: None for spec in FIELDS[kind]}
     with sessions() as session:
-        me = session.scalar(
-            select(User.id).where(User.deleted_at.is_(None)).order_by(User.is_local.desc())
-        )
-        values["owner_id"] = me
+        values["owner_id"] = current_user_id(session)
         if kind == "leads":
             values["status"] = LeadStatus.NEW.value
         if kind == "deals":
@@ -621,7 +619,7 @@ def _apply_values(
         if kind == "deals":
             moved = _apply_stage(session, entity, old_stage)
         if getattr(entity, "owner_id", None) is None and "owner_id" not in clean:
-            entity.owner_id = session.scalar(select(User.id).order_by(User.is_local.desc()))
+            entity.owner_id = current_user_id(session)
     return moved
 
 

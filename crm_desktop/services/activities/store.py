@@ -28,8 +28,8 @@ from crm_desktop.models import (
 )
 from crm_desktop.services.activities.follow_up import refresh_follow_up, refresh_for
 from crm_desktop.services.changes import Changes
-from crm_desktop.services.pipeline.history import current_user_id
 from crm_desktop.services.records import RecordNotFoundError, StaleRecordError, ValidationError
+from crm_desktop.services.users import current_user_id
 
 KINDS = tuple(k.value for k in ActivityKind)
 CHANGES = Changes(activities=True)
