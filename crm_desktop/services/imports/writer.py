@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from crm_desktop.models import (
@@ -41,6 +41,7 @@ from crm_desktop.services.imports.fields import Target
 from crm_desktop.services.imports.matching import NewRecord
 from crm_desktop.services.imports.resolver import PendingRow
 from crm_desktop.services.imports.transform import MethodValue
+from crm_desktop.services.versioned import update_versioned
 
 _CHUNK: Final = 500
 _SEARCH_KIND: Final[dict[str, SearchKind]] = {
@@ -64,10 +65,6 @@ class RowProblem:
     field: str
     reason: str
     cells: Sequence[str]
-
-
-class StaleRecord(Exception):
-    """The record changed in the database while the import was merging a row into it."""
 
 
 def table(name: str) -> Table:
@@ -236,15 +233,10 @@ class BatchWriter:
         """Write the merged values of one record; keep its previous values unless this
         import created it (`own`: undo removes it anyway)."""
         version = int(before["version"])
-        if changed:
-            result = self.session.execute(
-                update(self.table)
-                .where(self.table.c.id == record_id, self.table.c.version == version)
-                .values(**changed, version=version + 1, updated_at=self.now)
+        if changed:  # StaleRecordError when someone saved the record since it was loaded
+            version = update_versioned(
+                self.session, self.table, record_id, version, changed, now=self.now
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                raise StaleRecord(str(record_id))
-            version += 1
         self._insert_methods([(record_id, 100 + i, m) for i, m in enumerate(_unique(methods))])
         taggings = [self._tagging_row(record_id, tag_id) for tag_id in tag_ids]
         self._insert("tagging", taggings)
