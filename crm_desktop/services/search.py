@@ -45,8 +45,9 @@ from crm_desktop.models.search_index import (
     INDEX_DDL,
     KINDS,
     SearchKind,
+    add_all_documents,
     dependents,
-    insert_all_sql,
+    fold_key,
     refresh_all_touched,
 )
 from crm_desktop.services.normalize import digits
@@ -183,14 +184,15 @@ def _diversify(ranked: Sequence[_Candidate], limit: int) -> list[tuple[int, _Can
 
 def _prefix_stage(connection: Connection, prefix: str, limit: int) -> list[_Candidate]:
     arms = []
-    params: dict[str, Any] = {"q": prefix, "top": _TOP, "n": limit}
+    # Folded the way the documents' keys are (search_index.fold_key).
+    low = fold_key(connection.dialect.name, prefix)
+    params: dict[str, Any] = {"q": low, "top": low + _TOP, "n": limit}
     for index, kind in enumerate(KINDS):
         params[f"k{index}"] = kind
         for key in ("key1", "key2"):
             arms.append(
                 "SELECT * FROM (SELECT kind, entity_id, key1, key2, body FROM search_doc "
-                f"WHERE kind = :k{index} AND {key} >= lower(CAST(:q AS TEXT)) "
-                f"AND {key} < lower(CAST(:q AS TEXT)) || CAST(:top AS TEXT) "
+                f"WHERE kind = :k{index} AND {key} >= :q AND {key} < :top "
                 f"ORDER BY {key} LIMIT :n) AS p_{key}_{index}"
             )
     rows = connection.execute(text(" UNION ALL ".join(arms)), params)
@@ -434,8 +436,9 @@ def reindex_all(
 ) -> int:
     """Rebuild the whole search index in bulk, in one transaction; returns the documents made.
 
-    Set-based (INSERT ... SELECT per kind, then the indexes built once), for use
-    after bulk loads that bypass the ORM. Cancelling rolls back to the old index.
+    Page by page through search_index's one document builder, the indexes built once at
+    the end; for use after bulk loads that bypass the ORM. Cancelling rolls back to the
+    old index.
     """
     report = progress or (lambda _fraction, _message: None)
     done = 0.0
@@ -461,7 +464,7 @@ def reindex_all(
             connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
         for kind in KINDS:
             step(kind, f"Indexing {kind} records")
-            connection.exec_driver_sql(insert_all_sql(dialect, kind))
+            add_all_documents(connection, kind)
         step("indexes", "Building the search index")
         for _name, ddl in INDEX_DDL[dialect]:
             connection.exec_driver_sql(ddl)

@@ -29,9 +29,9 @@ from crm_desktop.models import (
     Tagging,
 )
 from crm_desktop.models.search_index import (
-    NewDocument,
+    DocumentSource,
     SearchKind,
-    insert_new_documents,
+    insert_documents,
     refresh_documents,
 )
 from crm_desktop.services.demo_bulk import new_id, new_ids
@@ -87,7 +87,7 @@ class BatchWriter:
         self.seq = seq  # the last ImportChange number used
         self.touched: dict[str, set[uuid.UUID]] = defaultdict(set)
         self.created: dict[str, set[uuid.UUID]] = defaultdict(set)
-        self._documents: list[NewDocument] = []
+        self._documents: list[DocumentSource] = []
         self._bulk = BulkInserter(session)
 
     # ---- new records ---------------------------------------------------------------------
@@ -296,9 +296,10 @@ class BatchWriter:
         )
 
     def refresh_search(self) -> None:
-        """Documents for the new records (built here) and the changed ones (rebuilt in SQL)."""
+        """Documents for the new records (from the values written) and the changed ones
+        (read back): search_index.build_document makes both, as for every other write."""
         connection = self.session.connection()
-        insert_new_documents(connection, self._documents)
+        insert_documents(connection, self._documents)
         self._documents = []
         for name, ids in self.touched.items():
             if ids:
@@ -314,8 +315,8 @@ class Names(Protocol):
 
 def _document(
     table_name: str, row: Mapping[str, Any], methods: Sequence[MethodValue], names: Names
-) -> NewDocument:
-    """What the search document of a new row says (search_index.document_select's fields)."""
+) -> DocumentSource:
+    """What the search document of a new row is made of (see search_index.DocumentSource)."""
     kind = _SEARCH_KIND[table_name]
     company = names.company_names.get(row["company_id"]) if row.get("company_id") else None
     parts: tuple[str | None, ...]
@@ -331,7 +332,7 @@ def _document(
     found = tuple(
         (m.kind, m.value[:500], m.normalized[:500] if m.normalized else None) for m in methods
     )
-    return NewDocument(kind, row["id"], parts, found)
+    return DocumentSource(kind, row["id"], parts, found)
 
 
 def _unique(methods: Sequence[MethodValue]) -> list[MethodValue]:
