@@ -2,7 +2,8 @@
 
 Saving checks the version the form loaded against the database's: if someone
 else saved the record meanwhile, `StaleRecordError` is raised and nothing is
-written (the database's own version check catches the race between the two).
+written (services/versioned.py; the database's own version check catches the race
+between the two).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from crm_desktop.models import (
     PHONE_KINDS,
@@ -43,7 +43,10 @@ from crm_desktop.services.normalize import check_email, domain_of, normalize_met
 from crm_desktop.services.phone_country import record_region
 from crm_desktop.services.phones import read_phone
 from crm_desktop.services.pipeline.history import log_stage_change, set_stage
+from crm_desktop.services.query_text import clean_query, escape_like
 from crm_desktop.services.settings import default_currency, default_region
+from crm_desktop.services.users import current_user_id
+from crm_desktop.services.versioned import StaleRecordError, check_version, stale_as_error
 
 __all__ = [
     "FIELDS",
@@ -154,10 +157,6 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
 
 class RecordNotFoundError(LookupError):
     """The record does not exist or was deleted."""
-
-
-class StaleRecordError(Exception):
-    """Someone else saved the record after it was loaded; nothing was written."""
 
 
 class ValidationError(ValueError):
@@ -438,10 +437,7 @@ def blank_record(sessions: sessionmaker[Session], kind: Kind) -> RecordDetail:
     """What a new record's form starts with: empty fields and sensible defaults."""
     values: dict[str, Any] = {spec.key: None for spec in FIELDS[kind]}
     with sessions() as session:
-        me = session.scalar(
-            select(User.id).where(User.deleted_at.is_(None)).order_by(User.is_local.desc())
-        )
-        values["owner_id"] = me
+        values["owner_id"] = current_user_id(session)
         if kind == "leads":
             values["status"] = LeadStatus.NEW.value
         if kind == "deals":
@@ -489,25 +485,20 @@ def save_record(
     if errors:
         raise ValidationError(errors)
     created_tags = False
-    try:
-        with sessions.begin() as session:
-            entity = _entity_for_save(session, kind, record_id, expected_version)
-            moved = _apply_values(session, kind, entity, clean)
-            # Touch the row so its version moves even when only methods or tags changed.
-            entity.updated_at = utcnow()
-            session.flush()
-            if moved is not None:
-                log_stage_change(session, entity, *moved)
-            if methods is not None:
-                _replace_methods(session, kind, entity.id, clean_methods)
-            if tags is not None:
-                created_tags = _replace_tags(session, kind, entity.id, tags)
-            session.flush()
-            detail = _detail(session, kind, entity, default)
-    except StaleDataError:
-        raise StaleRecordError(
-            "Someone else changed this record while you were saving it."
-        ) from None
+    with stale_as_error(), sessions.begin() as session:
+        entity = _entity_for_save(session, kind, record_id, expected_version)
+        moved = _apply_values(session, kind, entity, clean)
+        # Touch the row so its version moves even when only methods or tags changed.
+        entity.updated_at = utcnow()
+        session.flush()
+        if moved is not None:
+            log_stage_change(session, entity, *moved)
+        if methods is not None:
+            _replace_methods(session, kind, entity.id, clean_methods)
+        if tags is not None:
+            created_tags = _replace_tags(session, kind, entity.id, tags)
+        session.flush()
+        detail = _detail(session, kind, entity, default)
     return SaveResult(detail, _changes(kind, tags=created_tags))
 
 
@@ -522,11 +513,7 @@ def _entity_for_save(
     found = session.get(model, record_id, populate_existing=True)
     if found is None or found.deleted_at is not None:
         raise RecordNotFoundError(f"{kind} {record_id} was deleted")
-    if expected_version is not None and found.version != expected_version:
-        raise StaleRecordError(
-            f"Someone else changed this record (version {found.version}, "
-            f"you loaded version {expected_version})."
-        )
+    check_version(found, expected_version)
     return found
 
 
@@ -666,7 +653,7 @@ def _apply_values(
         if kind == "deals":
             moved = _apply_stage(session, entity, old_stage)
         if getattr(entity, "owner_id", None) is None and "owner_id" not in clean:
-            entity.owner_id = session.scalar(select(User.id).order_by(User.is_local.desc()))
+            entity.owner_id = current_user_id(session)
     return moved
 
 
@@ -858,7 +845,7 @@ def find_records(
         "companies": Company.name,
         "deals": Deal.title,
     }[kind]
-    pattern = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = escape_like(clean_query(text).strip())
     found: list[Option] = []
     seen: set[uuid.UUID] = set()
     with sessions() as session:

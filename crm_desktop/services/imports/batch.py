@@ -33,7 +33,8 @@ from crm_desktop.services.imports.plan import ImportPlan, Review
 from crm_desktop.services.imports.resolver import Resolver, UnknownName
 from crm_desktop.services.imports.tally import Action, Tally
 from crm_desktop.services.imports.transform import MethodValue, Problem, RowRecord
-from crm_desktop.services.imports.writer import BatchWriter, RowProblem, StaleRecord
+from crm_desktop.services.imports.writer import BatchWriter, RowProblem
+from crm_desktop.services.versioned import StaleRecordError
 
 Note = tuple[int, str, str]  # row, field, reason
 _REF_FIELDS = {
@@ -400,7 +401,7 @@ class BatchRun:
                 outcomes.append((merge, bool(step) or added))
             try:
                 writer.update(record_id, before, changed, new_methods, new_tags, own)
-            except StaleRecord:
+            except StaleRecordError:
                 for merge, _ in outcomes:
                     merge.record.problems.append(
                         _problem("duplicate", "someone changed the matching record meanwhile")

@@ -22,6 +22,7 @@ from crm_desktop.models.sqlite_files import refuse_database_file
 from crm_desktop.services.imports.lease import is_busy
 from crm_desktop.services.imports.plan import ImportPlan, PlanError
 from crm_desktop.services.imports.tally import DuplicateCounts
+from crm_desktop.services.sheet_cells import xlsx_cells
 
 # Columns a problem sheet adds after the file's own; importing it again leaves them out.
 ADDED_COLUMNS: Final = ("crm-desktop: row in the file", "crm-desktop: problem")
@@ -192,17 +193,18 @@ def save_problem_rows(sessions: sessionmaker[Session], batch_id: uuid.UUID, path
             headers = []
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Problems")
+    cell = xlsx_cells(sheet)  # a cell "=1+1" from the file stays text, never a formula
     rows = 0
     offset = 0
     width = len(headers)
     chunk = problem_rows(sessions, batch_id, 5000, offset)
     widest = max((len(p.cells) for p in chunk), default=0)
     names = headers + [f"Column {i + 1}" for i in range(width, max(width, widest))]
-    sheet.append([*names, *ADDED_COLUMNS])
+    sheet.append([cell(name) for name in (*names, *ADDED_COLUMNS)])
     while chunk:
         for problem in chunk:
             cells = list(problem.cells) + [""] * (len(names) - len(problem.cells))
-            sheet.append([*cells[: len(names)], problem.row, problem.reason])
+            sheet.append([*map(cell, cells[: len(names)]), problem.row, cell(problem.reason)])
             rows += 1
         offset += len(chunk)
         chunk = problem_rows(sessions, batch_id, 5000, offset)

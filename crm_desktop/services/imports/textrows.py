@@ -29,6 +29,7 @@ from crm_desktop.services.cleaning import clean_text, needs_cleaning
 from crm_desktop.services.imports.cells import CellValue, Flag, FlaggedRow
 from crm_desktop.services.imports.limits import CELL_CHARS, COLUMNS, ROW_BYTES, size_text
 from crm_desktop.services.imports.textfile import encodings_of, is_wide
+from crm_desktop.services.sheet_cells import unquote_formula
 
 # The module's only reader of csv fields; the default (131,072) is below a cell's limit.
 csv.field_size_limit(max(csv.field_size_limit(), CELL_CHARS))
@@ -216,7 +217,10 @@ def text_rows(stream: BinaryIO, encoding: str, delimiter: str) -> Iterator[list[
                 continue
         if lines.dirty:
             row = [clean_text(cell) for cell in row]
-        cells: list[CellValue] = [cell or None for cell in row]
+        # A quote our exports (and others') put before =, +, -, @ comes off again.
+        cells: list[CellValue] = [
+            (unquote_formula(cell) if cell[:1] == "'" else cell) or None for cell in row
+        ]
         if len(cells) > COLUMNS:
             yield FlaggedRow(
                 cells[:COLUMNS],

@@ -24,6 +24,7 @@ from crm_desktop.services.reports.table import (
     format_cell,
     plain_value,
 )
+from crm_desktop.services.sheet_cells import quote_formula, xlsx_cells
 
 _RIGHT: frozenset[ColumnKind] = frozenset({"count", "money", "percent", "days"})
 _XLSX_FORMATS: dict[ColumnKind, str] = {
@@ -104,6 +105,8 @@ def csv_value(value: Cell, kind: ColumnKind) -> str:
         return plain.strftime("%Y-%m")
     if isinstance(plain, dt.date):
         return plain.isoformat()
+    if isinstance(plain, str):
+        return quote_formula(plain)  # a name: text, quoted against formulas
     return str(plain)
 
 
@@ -124,19 +127,19 @@ def write_xlsx(table: Table, path: Path) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
+    as_cell = xlsx_cells(sheet)  # names are text, never formulas
     sheet.title = table.title[:31]
-    sheet.append([table.title])
+    sheet.append([as_cell(table.title)])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([table.subtitle])
+    sheet.append([as_cell(table.subtitle)])
     sheet.append([])
-    sheet.append(list(table.headers))
+    sheet.append([as_cell(header) for header in table.headers])
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     lines = [*table.rows, *([table.totals] if table.totals is not None else [])]
     for index, row in enumerate(lines):
-        values = [plain_value(v) for v in row]
-        sheet.append(values)
+        sheet.append([as_cell(plain_value(v)) for v in row])
         for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
             fmt = _XLSX_FORMATS.get(column.kind)
             if fmt:
@@ -147,7 +150,7 @@ def write_xlsx(table: Table, path: Path) -> None:
     if notes:
         sheet.append([])
         for note in notes:
-            sheet.append([note])
+            sheet.append([as_cell(note)])
     for i, column in enumerate(table.columns):
         letter = sheet.cell(row=header_row, column=i + 1).column_letter
         texts = [format_cell(row[i], column.kind) for row in lines]
