@@ -171,6 +171,12 @@ def test_an_upgrade_killed_twice_keeps_one_backup_of_the_file_as_it_was(tmp_path
     assert kept == ("0001", CONTACTS)
 
 
+def test_a_new_file_is_made_without_a_backup(tmp_path: Path) -> None:
+    # A backup of an empty, just-made schema was left beside every new database.
+    open_database(f"sqlite:///{tmp_path / 'crm.sqlite3'}").dispose()
+    assert sorted(p.name for p in tmp_path.iterdir() if ".bak" in p.name) == []
+
+
 # ---- several programs at once ------------------------------------------------------------
 
 STARTER = textwrap.dedent(

@@ -139,6 +139,11 @@ def _prepare_sqlite(url: URL, script: ScriptDirectory, notice: Notice) -> None:
             with _immediate(engine, notice) as conn:
                 current = MigrationContext.configure(conn).get_current_revision()
                 marked = conn.exec_driver_sql("PRAGMA user_version").scalar() == _marker(head)
+                if current is None and not marked:
+                    # A new file: nothing to back up. Marked in the first step's transaction,
+                    # so the steps after it do not copy the empty schema aside either.
+                    conn.exec_driver_sql(f"PRAGMA user_version = {_marker(head)}")
+                    marked = True
                 if current not in (None, head) and not marked:
                     backup_sqlite_file(path)  # under the write lock: no step runs meanwhile
                     conn.exec_driver_sql(f"PRAGMA user_version = {_marker(head)}")
