@@ -164,4 +164,9 @@ def test_pair_field_note_and_batch_models(  # type: ignore[no-untyped-def]
     assert batches.data(batches.index(0, batches.TARGET)) == "Contacts"
     assert batches.data(batches.index(0, batches.STATUS)) == "Complete"
     assert batches.data(batches.index(0, batches.FAILED)) == "1"
+    # The history counts duplicates and possible ones, with the count per reason as a tip.
+    assert batches.data(batches.index(0, batches.DUPLICATES)) == "1"
+    assert batches.data(batches.index(0, batches.POSSIBLE)) == "0"
+    tip = batches.data(batches.index(0, batches.DUPLICATES), Qt.ItemDataRole.ToolTipRole)
+    assert "same e-mail: 1, skipped" in tip
     assert batches.row_of(batches.rows[0].id) == 0

@@ -9,14 +9,19 @@ from PySide6.QtCore import Qt
 
 from crm_desktop.services.imports.history import BatchInfo
 from crm_desktop.views.import_wizard.base_model import SORT_ROLE, RowsTableModel
-from crm_desktop.views.import_wizard.labels import status_label, target_label
+from crm_desktop.views.import_wizard.labels import (
+    duplicate_counts_text,
+    status_label,
+    target_label,
+)
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class BatchTableModel(RowsTableModel[BatchInfo]):
-    STARTED, FILE, TARGET, STATUS, ROWS, CREATED, UPDATED, MERGED, SKIPPED, FAILED, USER = range(11)
-    _COUNTS = (ROWS, CREATED, UPDATED, MERGED, SKIPPED, FAILED)
+    (STARTED, FILE, TARGET, STATUS, ROWS, CREATED, UPDATED, MERGED, SKIPPED, FAILED,
+     DUPLICATES, POSSIBLE, USER) = range(13)  # fmt: skip
+    _COUNTS = (ROWS, CREATED, UPDATED, MERGED, SKIPPED, FAILED, DUPLICATES, POSSIBLE)
 
     def headers(self) -> Sequence[str]:
         return (
@@ -30,6 +35,8 @@ class BatchTableModel(RowsTableModel[BatchInfo]):
             self.tr("Merged"),
             self.tr("Skipped"),
             self.tr("Failed"),
+            self.tr("Duplicates"),
+            self.tr("Possible duplicates"),
             self.tr("By"),
         )
 
@@ -48,6 +55,8 @@ class BatchTableModel(RowsTableModel[BatchInfo]):
             batch.merged,
             batch.skipped,
             batch.failed,
+            batch.duplicates.total(False),
+            batch.duplicates.total(True),
             batch.user,
         )
 
@@ -60,6 +69,8 @@ class BatchTableModel(RowsTableModel[BatchInfo]):
             return _RIGHT
         if role == Qt.ItemDataRole.ToolTipRole and column == self.FILE:
             return str(batch.id)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (self.DUPLICATES, self.POSSIBLE):
+            return duplicate_counts_text(batch.duplicates) or None  # the count per reason
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == self.STARTED:
