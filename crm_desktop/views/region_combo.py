@@ -32,6 +32,12 @@ class RegionCombo(QComboBox):
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         for code in sorted(phone_regions(), key=region_name):
             self.addItem(region_name(code), code)
+        # Nothing chosen until set_region: the first country of the list (Afghanistan) is
+        # nobody's setting, and was shown as the import's country before a file was read.
+        self.setCurrentIndex(-1)
+        line = self.lineEdit()
+        if line is not None:
+            line.setPlaceholderText(self.tr("The country in Settings"))
 
     def region(self) -> str:
         return str(self.currentData() or "")

@@ -46,6 +46,15 @@ def _stored(db: Database) -> list[str | None]:
         )
 
 
+def test_no_country_is_shown_as_chosen_before_a_file_is_read(qtbot, sqlite_db: Database) -> None:  # type: ignore[no-untyped-def]
+    # The first country of the list (Afghanistan) was shown before any file was chosen.
+    wizard = open_wizard(qtbot, sqlite_db, None)
+    combo = wizard.page(FILE_PAGE).region_combo
+    assert combo.region() == ""
+    assert combo.currentText() == ""
+    assert combo.lineEdit().placeholderText() == "The country in Settings"
+
+
 def test_wizard_flags_numbers_of_another_country_and_reads_the_chosen_one(
     qtbot, sqlite_db: Database, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
