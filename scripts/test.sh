@@ -21,4 +21,4 @@ tmpdb=$(mktemp -d)/alembic-check.sqlite3
 echo "== alembic check (SQLite)"; CRM_DATABASE_URL="sqlite:///$tmpdb" .venv/bin/python -c \
   "from crm_desktop.models.database import open_database; open_database()" \
   && CRM_DATABASE_URL="sqlite:///$tmpdb" .venv/bin/alembic check
-echo "== pytest"; .venv/bin/python -m pytest -q "$@"
+echo "== pytest"; .venv/bin/python -m pytest -q -n auto "$@"

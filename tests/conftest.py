@@ -15,7 +15,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from crm_desktop.models import Base
 from crm_desktop.models.database import Database, open_database
@@ -60,9 +60,27 @@ def _pg_database() -> Iterator[Database]:
         if os.environ.get("CI"):
             pytest.fail("CRM_TEST_PG_URL is not set in CI: PostgreSQL tests must run")
         pytest.skip("CRM_TEST_PG_URL not set: PostgreSQL variant not run locally")
-    db = open_database(PG_URL)
+    db = open_database(_worker_database(PG_URL))
     yield db
     db.dispose()
+
+
+def _worker_database(url: str) -> str:
+    """The test database of this pytest-xdist worker: its own copy beside CRM_TEST_PG_URL's
+    (crm_ci_gw0, crm_ci_gw1, ...), made afresh; the URL itself without xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def _truncate_all(db: Database) -> None:
