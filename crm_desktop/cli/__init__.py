@@ -49,8 +49,11 @@ def _size(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="crm-desktop", description="A desktop CRM for small sales teams.")
     parser.add_argument("--version", action="version", version=f"crm-desktop {__version__}")
-    db_help = "database URL (sqlite:///file or postgresql+psycopg://...)"
-    parser.add_argument("--db", metavar="URL", help=db_help)
+    db_help = (
+        "the database: a SQLite file's path (~/crm.sqlite3) or a URL "
+        "(sqlite:////absolute/path.sqlite3, postgresql://user@host/dbname)"
+    )
+    parser.add_argument("--db", metavar="FILE|URL", help=db_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("gui", help="start the window (the default)")
 
@@ -66,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"number of contacts (default {DEFAULT_SIZE}; 1000000 makes a scale-test database)",
     )
-    demo.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    demo.add_argument("--db", metavar="FILE|URL", default=argparse.SUPPRESS, help=db_help)
     demo.add_argument(
         "--force", action="store_true", help="add demo data even if the database has contacts"
     )
@@ -89,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="file format (default: from the file name's extension)",
     )
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
-    export.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    export.add_argument("--db", metavar="FILE|URL", default=argparse.SUPPRESS, help=db_help)
     calendar_export.add_options(export)
     _add_import_commands(sub, db_help)
     from crm_desktop.cli.reports import add_report_command
@@ -155,17 +158,17 @@ def _add_import_commands(sub: Any, db_help: str) -> None:
     )
     imp.add_argument("--resume", metavar="ID", help="go on with a cancelled or interrupted import")
     imp.add_argument("--save-mapping", metavar="FILE.json", help="write the mapping used to a file")
-    imp.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    imp.add_argument("--db", metavar="FILE|URL", default=argparse.SUPPRESS, help=db_help)
 
     imports = sub.add_parser("imports", help="list imports, newest first")
-    imports.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    imports.add_argument("--db", metavar="FILE|URL", default=argparse.SUPPRESS, help=db_help)
 
     undo = sub.add_parser(
         "undo-import", help="undo an import: remove what it created, restore what it changed"
     )
     undo.add_argument("id", help="the import's id (or its first characters)")
     undo.add_argument("--yes", "-y", action="store_true", help="answer yes to every question")
-    undo.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    undo.add_argument("--db", metavar="FILE|URL", default=argparse.SUPPRESS, help=db_help)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
