@@ -12,7 +12,8 @@
     crm-desktop report KIND [--from D] [--to D] [--owner N] [--pipeline N] [--format F] [-o FILE]
                                                 pipeline, forecast, funnel, reps, sources, events
 
-Exit status: 0 on success, 1 when the work fails, 2 with a one-line message on
+Exit status: 0 on success, 1 when the work fails (or the window cannot start: missing system
+libraries or no display are named, see gui_libraries.py), 2 with a one-line message on
 bad input or usage (including a database that cannot be opened), 130 on Ctrl+C.
 """
 
@@ -176,9 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command in (None, "gui"):
-            from crm_desktop.app import run_gui
-
-            return run_gui(args.db)
+            return _gui(args)
         if args.command == "demo":
             return _demo(args)
         if args.command == "export":
@@ -207,6 +206,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\ncrm-desktop: cancelled", file=sys.stderr)
         return 130
     return 0
+
+
+def _gui(args: argparse.Namespace) -> int:
+    # Qt aborts the process when its platform plugin cannot load: look before loading it.
+    from crm_desktop.gui_libraries import check_gui_environment
+
+    problem = check_gui_environment()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 1
+    from crm_desktop.app import run_gui
+
+    return run_gui(args.db)
 
 
 def _demo(args: argparse.Namespace) -> int:
