@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from legacy_people import legacy_sheet
 from sqlalchemy import func, select
 
 from crm_desktop import cli
-from crm_desktop.models import Contact, Lead
+from crm_desktop.models import Contact, ContactMethod, Lead
 from crm_desktop.models.database import Database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,3 +143,66 @@ def test_the_installed_command_runs(db: Database, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Imported 客户.csv: 3 rows: 2 created")
+
+
+def test_import_names_phone_numbers_kept_as_written(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11: US numbers imported with the default region CN were made +86, silently."""
+    path = _file(
+        tmp_path,
+        "Name,Phone\nSam Reporter,(415) 293-3313\nTom Odd,1-955-371-0847 x371\n",
+        name="us.csv",
+    )
+    assert cli.main(["import", str(path), "--db", _url(db)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Imported us.csv: 2 rows: 2 created")
+    assert out[0].endswith("2 phone numbers kept as written in " + out[0].rsplit(" in ", 1)[1])
+    assert out[2].startswith("2 phone numbers of us.csv not valid in the country they were read")
+    assert (
+        out[3] == "  us.csv, row 2, Phone: '(415) 293-3313': not a valid CN number; kept as written"
+    )
+    assert out[4].startswith("  us.csv, row 3, Phone: '1-955-371-0847 x371': not a valid CN")
+
+    again = _file(tmp_path, "Name,Phone\nAnn Other,(212) 555-0147\n", name="us2.csv")
+    assert cli.main(["import", str(again), "--db", _url(db), "--region", "United States"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "kept as written" not in out[0] and len(out) == 2
+    with db.sessions() as session:
+        stored = session.scalars(
+            select(ContactMethod.normalized).where(ContactMethod.value == "(212) 555-0147")
+        ).one()
+    assert stored == "+12125550147"
+    assert cli.main(["import", str(again), "--db", _url(db), "--region", "Atlantis"]) == 2
+    assert "--region Atlantis: not a country" in capsys.readouterr().err
+
+
+def test_import_counts_duplicates_and_possible_duplicates_per_reason(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11: namesakes at one company with their own e-mails and mobiles are created;
+    the summary says why each matching row matched and what was done with it."""
+    sheet = legacy_sheet(rows=60, duplicates=6, possible=3, seed=4)
+    path = sheet.write(tmp_path / "legacy.csv")
+    argv = ["import", str(path), "--on-duplicate", "skip", "--db", _url(db)]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"Imported legacy.csv: 60 rows: {sheet.people} created, ")
+    assert "6 skipped" in out[0]
+    assert out[2:] == [
+        "Duplicates: 6, skipped",
+        f"  same e-mail: {sheet.by_email}, skipped",
+        f"  same mobile: {sheet.by_mobile}, skipped",
+        "Possible duplicates: 3, created",
+        "  same name at the same company, no conflicting e-mail or mobile: 3, created",
+    ]
+    again = [*argv, "--on-possible-duplicate", "skip"]
+    assert cli.main(again) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Imported legacy.csv: 60 rows: 0 created, ")
+    assert "Possible duplicates: 3, skipped" in out  # no e-mail or mobile: only possible
+    assert "Duplicates: 57, skipped" in out
+    assert cli.main(["imports", "--db", _url(db)]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].endswith("57 duplicates, 3 possible duplicates")
+    assert listed[1].endswith("6 duplicates, 3 possible duplicates")

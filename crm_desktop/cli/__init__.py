@@ -6,7 +6,8 @@
                                                 contacts, companies, leads, deals: csv, xlsx, vcf
     crm-desktop export activities --format ics -o FILE [--owner N] [--from D] [--to D]
         [--include-done] [--tz ZONE]            tasks and meetings as a calendar file
-    crm-desktop import FILE [--target T] [--sheet S] [--mapping M.json] [--on-duplicate R] ...
+    crm-desktop import FILE [--target T] [--sheet S] [--mapping M.json] [--on-duplicate R]
+                       [--on-possible-duplicate R] ...
     crm-desktop imports                         list imports, newest first
     crm-desktop undo-import ID [--yes]          take an import back out
     crm-desktop report KIND [--from D] [--to D] [--owner N] [--pipeline N] [--format F] [-o FILE]
@@ -128,20 +129,29 @@ def _add_import_commands(sub: Any, db_help: str) -> None:
         "--on-duplicate",
         choices=("skip", "fill", "overwrite", "create"),
         default="skip",
-        help="a row that matches a record: skip it, fill the record's empty fields, "
-        "overwrite them, or create a new record anyway (default skip)",
+        help="a row with the same e-mail or mobile as a record: skip it, fill the record's "
+        "empty fields, overwrite them, or create a new record anyway (default skip)",
+    )
+    imp.add_argument(
+        "--on-possible-duplicate",
+        choices=("create", "skip", "merge"),
+        default="create",
+        help="a row that only may be a record's person (a close name at the same company and "
+        "no conflicting e-mail or mobile, or one shared and one conflicting): create it "
+        "(default), skip it, or merge it (fills the record's empty fields)",
     )
     imp.add_argument(
         "--threshold",
         type=int,
         default=None,
         metavar="PERCENT",
-        help="name similarity for duplicates (default 85)",
+        help="how alike two names at one company must be to be a possible duplicate (default 85)",
     )
     imp.add_argument(
         "--region",
         metavar="CC",
-        help="country of phone numbers without +code (default: the database setting)",
+        help="country phone numbers without +code are read in, for rows that name no country "
+        "of their own (a code or a name: US, Germany; default: the database setting)",
     )
     imp.add_argument(
         "--header-row",

@@ -1,8 +1,11 @@
 """The import commands of the command line: import, imports, undo-import.
 
 The same services the import wizard runs. `import` prints progress on stderr and a
-summary on stdout, then every failed row (sheet row number, column, reason); it exits
-0 when every row was accounted for and 2, with one line, when the file cannot be read.
+summary on stdout (with the duplicates and possible duplicates per reason and what was
+done with them), then every failed row (sheet row number, column, reason) and the phone
+numbers kept as written because they are no valid number of their row's country; it
+exits 0 when every row was accounted for and 2, with one line, when the file cannot be
+read.
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ from crm_desktop.services.imports.plan import (
 from crm_desktop.services.imports.run import ImportReport, resume_import, run_import
 from crm_desktop.services.imports.source import ImportFileError
 from crm_desktop.services.imports.undo import UndoError, preview_undo, undo_import
+from crm_desktop.services.phone_country import country_code
 
 FAILURES_SHOWN = 200
+FLAGS_SHOWN = 20
 
 
 class _Usage(Exception):
@@ -77,11 +82,12 @@ def _import(args: argparse.Namespace, progress_line: type) -> int:
                     encoding=args.encoding,
                     delimiter=args.delimiter,
                     header_row=args.header_row - 1 if args.header_row else None,
-                    region=args.region.upper() if args.region else None,
+                    region=_region(args.region),
                 )
                 plan = replace(
                     prepared.plan,
                     on_duplicate=args.on_duplicate,
+                    on_possible=args.on_possible_duplicate,
                     threshold=args.threshold or DEFAULT_THRESHOLD,
                 )
                 if args.date_order:
@@ -106,6 +112,15 @@ def _import(args: argparse.Namespace, progress_line: type) -> int:
     return 0
 
 
+def _region(text: str | None) -> str | None:
+    if not text:
+        return None
+    code = country_code(text)
+    if code is None:
+        raise _Usage(f"--region {text}: not a country (give a code such as US or DE)")
+    return code
+
+
 def _warn_ambiguous(ambiguous: Mapping[int, frozenset[str]], plan: object) -> None:
     headers = getattr(plan, "headers", ())
     orders = getattr(plan, "date_orders", {})
@@ -125,12 +140,26 @@ def _print_report(report: ImportReport) -> None:
         print(
             f"Import id: {report.batch_id} (undo with: crm-desktop undo-import {report.batch_id})"
         )
+    for line in report.duplicates.lines():
+        print(line)
     label = "card" if report.file_name.lower().endswith((".vcf", ".vcard")) else "row"
     for note in report.failures[:FAILURES_SHOWN]:
         print(f"  failed {label} {note.row}: {note.reason}")
     more = report.failed - min(len(report.failures), FAILURES_SHOWN)
     if more > 0:
         print(f"  … and {more:,} more failed {label}s (all are kept with the import)")
+    if report.flagged:
+        numbers = "phone number" if report.flagged == 1 else "phone numbers"
+        print(
+            f"{report.flagged:,} {numbers} of {report.file_name} not valid in the country "
+            "they were read in, kept as written (choose the country with --region, or give "
+            "the rows a Country column):"
+        )
+    for note in report.flags[:FLAGS_SHOWN]:
+        print(f"  {report.file_name}, {label} {note.row}, {note.field}: {note.reason}")
+    more = report.flagged - min(len(report.flags), FLAGS_SHOWN)
+    if more > 0:
+        print(f"  … and {more:,} more")
 
 
 def _list(args: argparse.Namespace) -> int:

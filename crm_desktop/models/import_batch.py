@@ -58,6 +58,9 @@ class ImportBatch(Entity):
     # with every batch it commits until lease_until; resume and undo wait until it is free.
     lease_token: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
     lease_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Rows that matched a record, per reason and outcome: {"email": {"skipped": 80}, ...}
+    # (services/imports/tally.py). None for imports made before it was counted.
+    duplicates: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class ImportChange(Base):

@@ -9,9 +9,14 @@ B-tree index for queries of 1 or 2 characters, which trigrams cannot serve:
 `key1` is the lower-cased name, `key2` the name after its first word (a Latin
 surname) or after its first character (a Chinese given name, "小明" of "王小明").
 
-Documents are built in SQL only (INSERT ... SELECT), so a full rebuild of a
-million records never goes through Python row by row, and the ORM listener at
-the end of this module refreshes the documents of whatever a flush touched.
+A document is made in one place, `build_document`, from a `DocumentSource` (the
+record's names and contact methods). Every write reaches it: the ORM listener at
+the end of this module refreshes the documents of whatever a flush touched (their
+sources read with two queries per kind and chunk: `load_sources`), an import hands
+over the sources of the rows it has just written (no query per record), undo and
+a full rebuild go through `refresh_documents` and `add_all_documents`. The rows are
+written in bulk (executemany, COPY). Migrations 0002 and 0003 keep a frozen SQL copy
+for databases they upgrade; a test holds it equal to `build_document`.
 These tables live outside Base.metadata: their shape differs per backend and
 autogenerate cannot see an FTS5 table (migrations/env.py excludes them).
 """
@@ -41,7 +46,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, UOWTransaction
 
-from crm_desktop.models.cjk import SQL_FUNCTION, cjk_bigrams
+from crm_desktop.models.cjk import cjk_bigrams
 from crm_desktop.models.company import Company
 from crm_desktop.models.contact import Contact
 from crm_desktop.models.contact_method import ContactMethod
@@ -93,194 +98,97 @@ INDEX_DDL: Final[dict[str, tuple[tuple[str, str], ...]]] = {
     ),
 }
 
-_NL = "'\n'"  # a SQL string literal holding one newline: FIELD_SEPARATOR
-
-
-def _digits(expr: str) -> str:
-    """SQL for the digits of a phone number as typed (the usual separators removed)."""
-    for char in (" ", "-", "(", ")", ".", "+", "/"):
-        expr = f"replace({expr}, '{char}', '')"
-    return expr
-
-
-class _Dialect:
-    """The few SQL functions that differ between SQLite and PostgreSQL."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        pg = name == "postgresql"
-        self.agg = "string_agg" if pg else "group_concat"
-        self.pos = "strpos" if pg else "instr"
-        self.codepoint = "ascii" if pg else "unicode"
-
-    def methods(self, parent_column: str, parent_id: str) -> str:
-        """All live contact methods of one record as text, phone digits included."""
-        phone = (
-            f"{_digits('m.value')} || CASE WHEN replace(m.normalized, '+', '') "
-            f"<> {_digits('m.value')} THEN ' ' || replace(m.normalized, '+', '') ELSE '' END"
-        )
-        other = (
-            "m.value || CASE WHEN m.normalized IS NULL OR lower(m.normalized) = lower(m.value) "
-            "THEN '' ELSE ' ' || m.normalized END"
-        )
-        # Phones as digits only (as typed, and E.164 when that differs): a phone-like
-        # query is searched as its digits. Other methods as typed, plus the normalized
-        # form when it says something more (a website's domain).
-        item = (
-            f"CASE WHEN m.kind IN ('phone', 'mobile', 'fax', 'whatsapp') THEN {phone} "
-            f"ELSE {other} END"
-        )
-        return (
-            f"coalesce((SELECT {self.agg}({item}, {_NL}) FROM contact_method m "
-            f"WHERE m.{parent_column} = {parent_id} AND m.deleted_at IS NULL), '')"
-        )
-
-    def key2(self, name: str) -> str:
-        """The name after its first word, or a CJK name after its family character."""
-        trimmed = f"trim({name})"
-        return (
-            f"CASE WHEN {self.pos}({trimmed}, ' ') > 0 "
-            f"THEN lower(ltrim(substr({trimmed}, {self.pos}({trimmed}, ' ') + 1))) "
-            f"WHEN {self.codepoint}({trimmed}) >= 11904 THEN substr({trimmed}, 2) END"
-        )
-
-
-def _body(*parts: str) -> str:
-    return f" || {_NL} || ".join(f"coalesce({part}, '')" for part in parts)
-
-
-def document_select(dialect_name: str, kind: SearchKind) -> str:
-    """SQL selecting (kind, entity_id, key1, key2, body) for every live record of a kind.
-
-    It ends in a WHERE clause, so a caller may append "AND x.id IN :ids"
-    (x is the record's alias: the kind's first letter, "co" for a company).
-    """
-    d = _Dialect(dialect_name)
-    if kind == "contact":
-        methods = d.methods("contact_id", "c.id")
-        return (
-            f"SELECT 'contact', c.id, lower(trim(c.full_name)), {d.key2('c.full_name')}, "
-            f"{_body('c.full_name', 'c.phonetic_name', 'co.name', methods)} "
-            "FROM contact c LEFT JOIN company co ON co.id = c.company_id AND co.deleted_at IS NULL "
-            "WHERE c.deleted_at IS NULL"
-        )
-    if kind == "lead":
-        return (
-            f"SELECT 'lead', l.id, lower(trim(l.person_name)), {d.key2('l.person_name')}, "
-            f"{_body('l.person_name', 'l.company_name', d.methods('lead_id', 'l.id'))} "
-            "FROM lead l WHERE l.deleted_at IS NULL"
-        )
-    if kind == "company":
-        return (
-            f"SELECT 'company', co.id, lower(trim(co.name)), {d.key2('co.name')}, "
-            f"{_body('co.name', 'co.domain', d.methods('company_id', 'co.id'))} "
-            "FROM company co WHERE co.deleted_at IS NULL"
-        )
-    return (
-        f"SELECT 'deal', d.id, lower(trim(d.title)), {d.key2('d.title')}, "
-        f"{_body('d.title', 'co.name', 'ct.full_name')} "
-        "FROM deal d "
-        "LEFT JOIN company co ON co.id = d.company_id AND co.deleted_at IS NULL "
-        "LEFT JOIN contact ct ON ct.id = d.contact_id AND ct.deleted_at IS NULL "
-        "WHERE d.deleted_at IS NULL"
-    )
-
-
-_ALIAS: Final[dict[SearchKind, str]] = {"contact": "c", "lead": "l", "company": "co", "deal": "d"}
-_INSERT = "INSERT INTO search_doc (kind, entity_id, key1, key2, body) "
-
-
-def with_bigram_line(select_sql: str) -> str:
-    """Documents of `select_sql` with their CJK bigram line appended (models/cjk.py)."""
-    return (
-        "WITH docs (kind, entity_id, key1, key2, body) AS (" + select_sql + ") "
-        f"SELECT kind, entity_id, key1, key2, body || {_NL} || {SQL_FUNCTION}(body) FROM docs"
-    )
-
-
-def insert_all_sql(dialect_name: str, kind: SearchKind) -> str:
-    """INSERT ... SELECT of every live record of a kind (a full rebuild)."""
-    return _INSERT + with_bigram_line(document_select(dialect_name, kind))
-
-
-def _ids_param() -> Any:
-    return bindparam("ids", expanding=True, type_=Uuid())
-
 
 def refresh_documents(connection: Connection, kind: SearchKind, ids: Iterable[uuid.UUID]) -> None:
     """Rebuild the documents of some records (drop them if deleted) in the caller's transaction."""
     for chunk in _chunks(ids):
         remove_documents(connection, chunk)
-        add_documents(connection, kind, chunk)
+        insert_documents(connection, load_sources(connection, kind, chunk))
 
 
-def add_documents(connection: Connection, kind: SearchKind, ids: Iterable[uuid.UUID]) -> None:
-    """Documents for records that have none yet (just inserted), in the caller's transaction.
-
-    refresh_documents without the removal step: an import adds a million records in
-    batches, and looking for old documents of new records would only cost time.
-    """
-    dialect = connection.dialect.name
-    alias = _ALIAS[kind]
-    insert = text(
-        _INSERT + with_bigram_line(document_select(dialect, kind) + f" AND {alias}.id IN :ids")
-    ).bindparams(_ids_param())
-    for chunk in _chunks(ids):
-        connection.execute(insert, {"ids": chunk})
-        if dialect == "sqlite":
-            connection.execute(
-                text(
-                    "INSERT INTO search_fts (rowid, body) "
-                    "SELECT id, body FROM search_doc WHERE entity_id IN :ids"
-                ).bindparams(_ids_param()),
-                {"ids": chunk},
-            )
+def add_all_documents(connection: Connection, kind: SearchKind, page: int = 5000) -> None:
+    """Documents for every live record of a kind, for a full rebuild: the old ones are
+    removed first, and SQLite's trigram index is rebuilt afterwards, in one go."""
+    last: Any = None
+    while True:
+        sources = _load_page(connection, kind, last, page)
+        if not sources:
+            return
+        insert_documents(connection, sources, trigrams=False)
+        last = sources[-1].entity_id
 
 
 @dataclass(frozen=True)
-class NewDocument:
-    """A record that has no document yet, with what its document says (see document_select).
+class DocumentSource:
+    """What a record's document is made of (read by load_sources, at hand in an import).
 
     parts: contact (full name, phonetic name, company name); lead (name, company name);
     company (name, domain); deal (title, company name, contact name). methods: (kind,
-    value, normalized) of its contact methods, for every kind but deals.
+    value, normalized) of its live contact methods in their order, for every kind but deals.
     """
 
     kind: SearchKind
-    entity_id: uuid.UUID
+    entity_id: uuid.UUID | str  # or the 32 hex digits SQLite stores, as it returns them
     parts: tuple[str | None, ...]
     methods: tuple[tuple[str, str, str | None], ...] = ()
 
 
 _PHONE_KINDS: Final = frozenset(("phone", "mobile", "fax", "whatsapp"))
-_TYPED_SEPARATORS: Final = str.maketrans("", "", " -().+/")  # what _digits() removes
+_TYPED_SEPARATORS: Final = str.maketrans("", "", " -().+/")  # the usual separators
 _ASCII_LOWER: Final = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_LIKE_POSTGRESQL: Final = str.maketrans({"\u0130": "i", "\u03a3": "σ"})
 
 
-def insert_new_documents(connection: Connection, docs: Sequence[NewDocument]) -> None:
-    """Documents for records just inserted, built here instead of by document_select.
+def fold_key(dialect_name: str, text: str) -> str:
+    """A prefix key (or a query compared with one) lower-cased as this database's lower()
+    always did: ASCII letters only on SQLite, every letter on PostgreSQL, where İ is i and Σ
+    is σ (Python would make them i + a combining dot, and ς at the end of a word)."""
+    return _folder(dialect_name)(text)
 
-    For a bulk import: the same text document_select gives (tests compare the two on both
-    databases), without one correlated query per record. SQLite's lower() folds ASCII
-    only, PostgreSQL's every letter; the keys follow the database's own lower(), which the
-    search compares them with.
+
+def _folder(dialect_name: str) -> Callable[[str], str]:
+    return _sqlite_lower if dialect_name == "sqlite" else _postgresql_lower
+
+
+def _sqlite_lower(text: str) -> str:
+    return text.translate(_ASCII_LOWER)
+
+
+def _postgresql_lower(text: str) -> str:
+    return text.lower() if text.isascii() else text.translate(_LIKE_POSTGRESQL).lower()
+
+
+def build_document(source: DocumentSource, dialect_name: str) -> tuple[Any, ...]:
+    """The search document of a record, as the row search_doc stores it:
+    (kind, entity_id, key1, key2, body). The only place a document is made."""
+    return _document_row(source, _folder(dialect_name), dialect_name == "sqlite")
+
+
+def insert_documents(
+    connection: Connection, sources: Sequence[DocumentSource], *, trigrams: bool = True
+) -> None:
+    """Write the documents of records that have none (new, or just removed), in bulk.
+
+    Every write path ends here: the ORM listener and undo through refresh_documents, an
+    import with the sources it already holds (no query per record), a rebuild page by page
+    (trigrams=False: it rebuilds SQLite's trigram index once at the end).
     """
-    if not docs:
+    if not sources:
         return
-    sqlite = connection.dialect.name == "sqlite"
-    lower = (lambda s: s.translate(_ASCII_LOWER)) if sqlite else str.lower
-    rows = [_document_row(doc, lower, sqlite) for doc in docs]
+    dialect = connection.dialect.name
+    rows = [build_document(source, dialect) for source in sources]
     raw: Any = connection.connection.driver_connection
-    if sqlite:
+    if dialect == "sqlite":
         last = raw.execute("SELECT coalesce(max(id), 0) FROM search_doc").fetchone()[0]
         raw.executemany(
             "INSERT INTO search_doc (kind, entity_id, key1, key2, body) VALUES (?, ?, ?, ?, ?)",
             rows,
         )
-        raw.execute(
-            "INSERT INTO search_fts (rowid, body) SELECT id, body FROM search_doc WHERE id > ?",
-            (last,),
-        )
+        if trigrams:
+            raw.execute(
+                "INSERT INTO search_fts (rowid, body) SELECT id, body FROM search_doc WHERE id > ?",
+                (last,),
+            )
         return
     with (
         raw.cursor() as cursor,
@@ -290,7 +198,9 @@ def insert_new_documents(connection: Connection, docs: Sequence[NewDocument]) ->
             copy.write_row(row)
 
 
-def _document_row(doc: NewDocument, lower: Callable[[str], str], sqlite: bool) -> tuple[Any, ...]:
+def _document_row(
+    doc: DocumentSource, lower: Callable[[str], str], sqlite: bool
+) -> tuple[Any, ...]:
     items = []
     for kind, value, normalized in doc.methods:
         if kind in _PHONE_KINDS:
@@ -312,8 +222,90 @@ def _document_row(doc: NewDocument, lower: Callable[[str], str], sqlite: bool) -
         key2 = lower(name[name.index(" ") + 1 :].lstrip(" "))
     elif name and ord(name[0]) >= 11904:
         key2 = name[1:]
-    entity_id = doc.entity_id.hex if sqlite else doc.entity_id
+    entity_id = (
+        doc.entity_id.hex if sqlite and isinstance(doc.entity_id, uuid.UUID) else doc.entity_id
+    )
     return (doc.kind, entity_id, lower(name), key2, body)
+
+
+def load_sources(
+    connection: Connection, kind: SearchKind, ids: Sequence[uuid.UUID]
+) -> list[DocumentSource]:
+    """What the documents of these records are made of (deleted or missing ones left out)."""
+    if not ids:
+        return []
+    sql = _PARTS[kind] + f" AND {_ALIAS[kind]}.id IN :ids"
+    rows = connection.execute(text(sql).bindparams(_ids_param()), {"ids": list(ids)}).all()
+    found = _methods(connection, kind, f"m.{_PARENT[kind]} IN :ids", {"ids": list(ids)})
+    return _sources(kind, rows, found)
+
+
+def _load_page(
+    connection: Connection, kind: SearchKind, after: Any, limit: int
+) -> list[DocumentSource]:
+    """The next `limit` live records by id after `after` (None: from the first), for a
+    rebuild: their methods in one range scan, the ids as the database returns them."""
+    alias = _ALIAS[kind]
+    params: dict[str, Any] = {"n": limit}
+    sql = _PARTS[kind]
+    if after is not None:
+        sql += f" AND {alias}.id > :after"
+        params["after"] = after
+    rows = connection.execute(text(sql + f" ORDER BY {alias}.id LIMIT :n"), params).all()
+    if not rows:
+        return []
+    where = f"m.{_PARENT[kind]} BETWEEN :first AND :last"
+    found = _methods(connection, kind, where, {"first": rows[0][0], "last": rows[-1][0]})
+    return _sources(kind, rows, found)
+
+
+_ALIAS: Final[dict[SearchKind, str]] = {"contact": "c", "lead": "l", "company": "co", "deal": "d"}
+# The parts of a DocumentSource, the record's id first; callers append to the WHERE clause.
+_PARTS: Final[dict[SearchKind, str]] = {
+    "contact": "SELECT c.id, c.full_name, c.phonetic_name, co.name FROM contact c "
+    "LEFT JOIN company co ON co.id = c.company_id AND co.deleted_at IS NULL "
+    "WHERE c.deleted_at IS NULL",
+    "lead": "SELECT l.id, l.person_name, l.company_name FROM lead l WHERE l.deleted_at IS NULL",
+    "company": "SELECT co.id, co.name, co.domain FROM company co WHERE co.deleted_at IS NULL",
+    "deal": "SELECT d.id, d.title, co.name, ct.full_name FROM deal d "
+    "LEFT JOIN company co ON co.id = d.company_id AND co.deleted_at IS NULL "
+    "LEFT JOIN contact ct ON ct.id = d.contact_id AND ct.deleted_at IS NULL "
+    "WHERE d.deleted_at IS NULL",
+}
+_PARENT: Final[dict[SearchKind, str]] = {
+    "contact": "contact_id",
+    "lead": "lead_id",
+    "company": "company_id",
+    "deal": "",
+}
+_Methods = dict[Any, list[tuple[str, str, str | None]]]
+
+
+def _methods(connection: Connection, kind: SearchKind, where: str, params: Any) -> _Methods:
+    """(kind, value, normalized) of live contact methods by their record's id, in order."""
+    found: _Methods = {}
+    if kind == "deal":
+        return found
+    parent = f"m.{_PARENT[kind]}"
+    sql = text(
+        f"SELECT {parent}, m.kind, m.value, m.normalized FROM contact_method m "
+        f"WHERE {where} AND m.deleted_at IS NULL ORDER BY {parent}, m.position, m.id"
+    )
+    if "ids" in params:
+        sql = sql.bindparams(_ids_param())
+    for owner, method_kind, value, normalized in connection.execute(sql, params):
+        found.setdefault(owner, []).append((method_kind, value, normalized))
+    return found
+
+
+def _sources(kind: SearchKind, rows: Sequence[Any], methods: _Methods) -> list[DocumentSource]:
+    return [
+        DocumentSource(kind, row[0], tuple(row[1:]), tuple(methods.get(row[0], ()))) for row in rows
+    ]
+
+
+def _ids_param() -> Any:
+    return bindparam("ids", expanding=True, type_=Uuid())
 
 
 def remove_documents(connection: Connection, ids: Sequence[uuid.UUID]) -> None:
@@ -455,17 +447,17 @@ __all__ = [
     "FIELD_SEPARATOR",
     "INDEX_DDL",
     "KINDS",
-    "NewDocument",
+    "DocumentSource",
     "SearchKind",
-    "add_documents",
-    "document_select",
-    "insert_all_sql",
-    "insert_new_documents",
+    "add_all_documents",
+    "build_document",
+    "fold_key",
+    "insert_documents",
+    "load_sources",
     "refresh_all_touched",
     "refresh_documents",
     "remove_documents",
     "search_doc",
     "search_metadata",
     "touched_records",
-    "with_bigram_line",
 ]

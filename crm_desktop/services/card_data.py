@@ -1,11 +1,11 @@
 """Business-card data from vCards (2.1, 3.0, 4.0) and MeCards, as plain values.
 
-vCard files in the wild break every rule, so bytes are handled before text:
-byte-order marks and UTF-16 without one, lines folded in the middle of a UTF-8
-character (unfolded as bytes, then decoded), quoted-printable with soft line
-breaks and per-property CHARSET, 2.1 base64 blocks whose lines are not indented.
-A tolerant reader then turns each line into a property and one mapping makes
-CardData of them.
+vCard files in the wild break every rule, so bytes are handled before text
+(vcard_lines: byte-order marks and UTF-16 without one, lines folded in the middle
+of a UTF-8 character, quoted-printable soft line breaks, 2.1 base64 blocks whose
+lines are not indented; linear, and bounded per card). A tolerant reader then
+turns each line into a property (per-property CHARSET, control characters
+cleaned) and one mapping makes CardData of them.
 
 vobject is not used to read cards: version 0.9.9 keeps only the text before
 the first comma of a text value ("FN:Mustermann, Heiko" becomes "Mustermann",
@@ -15,12 +15,14 @@ place, so reading through it loses data that the tolerant reader keeps.
 
 from __future__ import annotations
 
-import codecs
 import quopri
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from crm_desktop.services.cleaning import clean_text
+from crm_desktop.services.imports.limits import VCARD_BYTES, size_text
+from crm_desktop.services.vcard_lines import TooLarge, cards
 from crm_desktop.services.vcard_values import (
     ab_label,
     im_entry,
@@ -144,10 +146,7 @@ class _Prop:
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_BEGIN = re.compile(rb"^\s*BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
-_END = re.compile(rb"^\s*END\s*:\s*VCARD\s*$", re.IGNORECASE)
-_BASE64_HEAD = re.compile(rb"[;:](?:ENCODING\s*=\s*)?(?:BASE64|B)\s*(?:[;:]|$)", re.IGNORECASE)
-_BASE64_LINE = re.compile(rb"^[A-Za-z0-9+/]+=*$")
+_STRUCTURE = re.compile(r"\\.?|;|[^\\;]+", re.DOTALL)
 
 
 def join_name(given: str, family: str) -> str:
@@ -156,83 +155,6 @@ def join_name(given: str, family: str) -> str:
     if _CJK.search(given + family):
         return family + given
     return " ".join(p for p in (given, family) if p)
-
-
-# ---------------------------------------------------------------------------- bytes to lines
-
-
-def _as_ascii_compatible(data: bytes) -> bytes:
-    """UTF-16 (with or without BOM) re-encoded as UTF-8; a UTF-8 BOM dropped."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :]
-    for bom, codec in ((codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF16_LE, "utf-16-le")):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec, errors="replace").encode("utf-8")
-    head = data[:200]
-    if len(head) >= 4 and head.count(0) > len(head) // 4:
-        even_zeros = head[0::2].count(0)
-        odd_zeros = head[1::2].count(0)
-        codec = "utf-16-be" if even_zeros > odd_zeros else "utf-16-le"
-        return data.decode(codec, errors="replace").encode("utf-8")
-    return data
-
-
-def _head(line: bytes) -> bytes:
-    return line.split(b":", 1)[0].upper()
-
-
-def _is_quoted_printable(line: bytes) -> bool:
-    return b"QUOTED-PRINTABLE" in _head(line)
-
-
-def _is_base64(line: bytes) -> bool:
-    return bool(_BASE64_HEAD.search(_head(line) + b":"))
-
-
-def _logical_lines(data: bytes) -> list[bytes]:
-    """Unfold continuation lines and quoted-printable soft breaks, still as bytes."""
-    physical = re.split(rb"\r\n|\r|\n", data)
-    lines: list[bytes] = []
-    for raw in physical:
-        if lines and raw[:1] in (b" ", b"\t") and not _is_quoted_printable(lines[-1]):
-            lines[-1] += raw[1:]
-            continue
-        if lines and _is_quoted_printable(lines[-1]) and lines[-1].endswith(b"="):
-            # A soft line break: the "=" ends the line and the value goes on.
-            lines[-1] = lines[-1][:-1] + raw.lstrip(b" \t")
-            continue
-        if lines and raw[:1] in (b" ", b"\t"):
-            lines[-1] += raw[1:]
-            continue
-        if lines and _BASE64_LINE.match(raw) and _is_base64(lines[-1]):
-            # vCard 2.1 lets base64 run on over lines that are not indented.
-            lines[-1] += raw
-            continue
-        lines.append(raw)
-    return [line for line in lines if line.strip()]
-
-
-def _split_cards(lines: Sequence[bytes]) -> list[list[bytes]]:
-    cards: list[list[bytes]] = []
-    current: list[bytes] | None = None
-    depth = 0
-    for line in lines:
-        if _BEGIN.match(line):
-            if current is None:
-                current, depth = [], 1
-                continue
-            depth += 1  # a nested AGENT card: kept as lines of the outer card
-        elif _END.match(line) and current is not None:
-            depth -= 1
-            if depth == 0:
-                cards.append(current)
-                current = None
-                continue
-        if current is not None:
-            current.append(line)
-    if current:
-        cards.append(current)  # a file cut short: read what is there
-    return cards
 
 
 # ---------------------------------------------------------------------------- one property
@@ -267,6 +189,9 @@ def _decode(value: bytes, charset: str | None) -> str:
 
 def _head_and_value(line: bytes) -> tuple[str, bytes] | None:
     """Split 'NAME;PARAMS:value' at the first colon that is not inside quotes."""
+    colon = line.find(b":")
+    if colon >= 0 and b'"' not in line[:colon]:
+        return _decode(line[:colon], None), line[colon + 1 :]
     quoted = False
     for index, byte in enumerate(line):
         if byte == 0x22:
@@ -278,6 +203,8 @@ def _head_and_value(line: bytes) -> tuple[str, bytes] | None:
 
 
 def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
     out: list[str] = []
     chars = iter(text)
     for ch in chars:
@@ -290,22 +217,18 @@ def _unescape(text: str) -> str:
 
 
 def _split_structured(text: str) -> list[str]:
+    """The value's components at each ";" that is not escaped, unescaped. Runs of plain
+    text are taken whole (a photo's base64 is megabytes long)."""
+    if "\\" not in text and ";" not in text:
+        return [text]
     parts: list[str] = []
     buf: list[str] = []
-    escaped = False
-    for ch in text:
-        if escaped:
-            buf.append("\\" + ch)
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == ";":
+    for token in _STRUCTURE.findall(text):
+        if token == ";":
             parts.append("".join(buf))
             buf = []
         else:
-            buf.append(ch)
-    if escaped:
-        buf.append("\\")
+            buf.append(token)  # an escape stays for _unescape, a run of text as it is
     parts.append("".join(buf))
     return [_unescape(p) for p in parts]
 
@@ -333,7 +256,8 @@ def _parse_line(line: bytes) -> _Prop | None:
     charset = params.get("CHARSET") or None
     if quoted:
         raw_value = quopri.decodestring(raw_value)
-    value = _decode(raw_value, charset)
+    # NUL and other control characters out (PostgreSQL refuses NUL), as on every path.
+    value = clean_text(_decode(raw_value, charset))
     if quoted:
         # Decoded line breaks are real text; in vCard 2.1 nothing else is escaped.
         value = value.replace("\r\n", "\n").replace("\r", "\n")
@@ -345,10 +269,14 @@ def _parse_line(line: bytes) -> _Prop | None:
 
 
 def _tel_value(text: str) -> str:
+    """A TEL value as a person writes it: "tel:+1-418-656-9254;ext=102" -> "+1-418-656-9254
+    ext. 102" (the extension is kept; other URI parameters are not part of the number)."""
     value = text.strip()
     if value.lower().startswith("tel:"):
         value = value[4:]
-    return value.split(";", 1)[0].strip()
+    number, *params = value.split(";")
+    extension = next((p[4:] for p in params if p.lower().startswith("ext=") and p[4:]), "")
+    return f"{number.strip()} ext. {extension.strip()}" if extension else number.strip()
 
 
 def _one_line(text: str) -> str:
@@ -503,18 +431,30 @@ def _parse_card(lines: Sequence[bytes]) -> CardData:
     return _card_from_props(props)
 
 
-def parse_vcards(data: bytes | str) -> list[ParsedCard]:
-    """Every card of a .vcf file, numbered from 1, each parsed or with the reason it was not."""
-    raw = data.encode("utf-8") if isinstance(data, str) else _as_ascii_compatible(data)
-    result: list[ParsedCard] = []
-    for number, lines in enumerate(_split_cards(_logical_lines(raw)), start=1):
+def iter_vcards(chunks: Iterable[bytes]) -> Iterator[ParsedCard]:
+    """Every card of a .vcf file given in chunks, numbered from 1, each parsed or with the
+    reason it was not, read one card at a time (vcard_lines bounds what is held)."""
+    for number, lines in enumerate(cards(chunks), start=1):
+        if isinstance(lines, TooLarge):
+            reason = (
+                f"the card holds {size_text(lines.size)} (its {lines.largest} "
+                f"{size_text(lines.largest_size)}), more than the {size_text(VCARD_BYTES)} "
+                "a card may hold: it is not imported"
+            )
+            yield ParsedCard(number, None, reason)
+            continue
         try:
             card = _parse_card(lines)
         except CardParseError as exc:
-            result.append(ParsedCard(number, None, str(exc)))
+            yield ParsedCard(number, None, str(exc))
             continue
-        result.append(ParsedCard(number, card))
-    return result
+        yield ParsedCard(number, card)
+
+
+def parse_vcards(data: bytes | str) -> list[ParsedCard]:
+    """Every card of a .vcf file, numbered from 1, each parsed or with the reason it was not."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return list(iter_vcards([raw]))
 
 
 _NOTHING_TO_IMPORT = "the card has no name, company, phone or e-mail"
@@ -526,21 +466,28 @@ def read_vcard_file(data: bytes) -> VCardFile:
     A person card with no name, company, phone or e-mail (only a note, a photo
     or an address) is a failure: there is nothing to make a contact of.
     """
-    cards: list[ParsedCard] = []
+    found: list[ParsedCard] = []
     people = groups = failed = 0
-    for parsed in parse_vcards(data):
+    for parsed in classified(parse_vcards(data)):
         card = parsed.card
         if card is not None and card.is_group:
             groups += 1
-        elif card is not None and card.is_empty():
-            parsed = ParsedCard(parsed.number, None, _NOTHING_TO_IMPORT)
-            failed += 1
         elif card is None:
             failed += 1
         else:
             people += 1
-        cards.append(parsed)
-    return VCardFile(cards, people, groups, failed)
+        found.append(parsed)
+    return VCardFile(found, people, groups, failed)
+
+
+def classified(parsed_cards: Iterable[ParsedCard]) -> Iterator[ParsedCard]:
+    """The cards with a person card that has nothing to import turned into a failure."""
+    for parsed in parsed_cards:
+        card = parsed.card
+        if card is not None and not card.is_group and card.is_empty():
+            yield ParsedCard(parsed.number, None, _NOTHING_TO_IMPORT)
+        else:
+            yield parsed
 
 
 # ---------------------------------------------------------------------------- MeCard

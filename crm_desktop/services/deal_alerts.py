@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from crm_desktop.models import Company, Deal, DealStageChange, Stage, User, UserRole
 from crm_desktop.services.settings import get_setting
+from crm_desktop.services.users import current_user_id
 
 # A burst of moves (an import, a script) should not become a wall of notifications.
 MAX_ALERTS = 20
@@ -60,13 +61,11 @@ def is_large(amount: Decimal | None, threshold: Decimal | None) -> bool:
 def wants_alerts(sessions: sessionmaker[Session], user_id: uuid.UUID | None = None) -> bool:
     """Managers and admins are told about large deals; reps are not.
 
-    Without a user id, the one this program runs as: the database's local user.
+    Without a user id, the one this program runs as (services/users.py).
     """
     with sessions() as session:
         if user_id is None:
-            user_id = session.scalar(
-                select(User.id).where(User.is_local.is_(True), User.deleted_at.is_(None)).limit(1)
-            )
+            user_id = current_user_id(session)
         role = session.scalar(select(User.role).where(User.id == user_id))
     return role in (UserRole.MANAGER.value, UserRole.ADMIN.value)
 

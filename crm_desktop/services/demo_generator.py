@@ -24,6 +24,7 @@ from crm_desktop.services import demo_pools as pools
 from crm_desktop.services.activities.schedule import at_local, local_zone
 from crm_desktop.services.demo_bulk import BulkWriter, new_id
 from crm_desktop.services.demo_pools import City, Country, PhonePlan
+from crm_desktop.services.users import current_user_id
 
 # Stage name -> weight; unknown (renamed) stages get weight 10.
 _STAGE_WEIGHTS = {
@@ -151,7 +152,8 @@ class DemoGenerator:
                 session.add(user)
                 users_made += 1
             team.append((user, role))
-        local = session.scalar(select(User).where(User.is_local.is_(True)).limit(1))
+        me = current_user_id(session)
+        local = session.get(User, me) if me is not None else None
         tags_by_name = {t.name: t for t in session.scalars(select(Tag))}
         tags_made = 0
         for name, color in pools.TAGS:

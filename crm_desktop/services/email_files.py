@@ -41,7 +41,7 @@ from crm_desktop.models import (
 from crm_desktop.models.sqlite_files import refuse_database_file
 from crm_desktop.services.activities.follow_up import refresh_for
 from crm_desktop.services.changes import Changes
-from crm_desktop.services.pipeline.history import current_user_id
+from crm_desktop.services.users import current_user_id
 
 __all__ = [
     "EMAIL_SUFFIXES",

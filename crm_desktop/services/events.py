@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import Event, LeadSource, User
 from crm_desktop.services.changes import Changes
+from crm_desktop.services.users import current_user_id
 
 
 class EventError(ValueError):
@@ -134,6 +135,6 @@ def list_users(sessions: sessionmaker[Session]) -> list[UserInfo]:
 
 
 def default_user_id(sessions: sessionmaker[Session]) -> uuid.UUID | None:
-    """The user new records belong to when nobody is chosen: the local user."""
-    users = list_users(sessions)
-    return users[0].id if users else None
+    """The user new records belong to when nobody is chosen: the current user."""
+    with sessions() as session:
+        return current_user_id(session)

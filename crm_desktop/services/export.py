@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import operator
 import os
-import re
 import threading
 import time
 import uuid
@@ -42,6 +41,7 @@ from crm_desktop.models import (
     User,
 )
 from crm_desktop.models.sqlite_files import refuse_database_file
+from crm_desktop.services.sheet_cells import quote_formula, xlsx_cells
 
 if TYPE_CHECKING:
     AnySelect = Select[*tuple[Any, ...]]
@@ -61,8 +61,6 @@ _IM_KINDS = {
     MethodKind.WHATSAPP: "WhatsApp",
     MethodKind.IM: "IM",
 }
-# Characters an xlsx file cannot hold (XML 1.0 forbids them).
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class ExportError(ValueError):
@@ -463,8 +461,9 @@ class _CsvSink:
         self._writer.writerow(headers(kind))
 
     def write(self, record: Record) -> None:
+        # Text is quoted against formulas; amounts and dates (not str) are plain values.
         self._writer.writerow(
-            [v if type(v) is str else text_of(v) for v in self._row(record.values)]
+            [quote_formula(v) if type(v) is str else text_of(v) for v in self._row(record.values)]
         )
 
     def close(self) -> None:
@@ -486,7 +485,7 @@ class _XlsxSink:
         self._book = Workbook(write_only=True)
         self._sheet = self._book.create_sheet(kind.capitalize())
         self._sheet.freeze_panes = "A2"
-        self._cell = _xlsx_cell_factory(self._sheet)
+        self._cell = xlsx_cells(self._sheet)
         bold = Font(bold=True)
         header = []
         for title in headers(kind):
@@ -506,22 +505,7 @@ class _XlsxSink:
         self._book.close()
 
 
-def _xlsx_cell_factory(sheet: Any) -> Callable[[Any], Any]:
-    from openpyxl.cell import WriteOnlyCell
-
-    def make(value: Any) -> Any:
-        c = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            # Text stays text: "+8613800138000" or "=1+1" in a note is never a number or a formula.
-            c.data_type = "s"
-        return c
-
-    return make
-
-
 def _xlsx_value(value: Any) -> Any:
-    if isinstance(value, str):
-        return _ILLEGAL_XML.sub("", value)
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     if isinstance(value, uuid.UUID):

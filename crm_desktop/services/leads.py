@@ -7,14 +7,16 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import ContactMethod, Event, Lead, MethodKind
 from crm_desktop.services.card_data import CardData
 from crm_desktop.services.changes import Changes
-from crm_desktop.services.normalize import check_email, check_phone, normalize_method
+from crm_desktop.services.cleaning import clean_text
+from crm_desktop.services.normalize import check_email, normalize_method
+from crm_desktop.services.phone_country import RegionGuess, guess_region
+from crm_desktop.services.phones import is_mobile, read_phone
 from crm_desktop.services.settings import default_region
 
 
@@ -50,6 +52,9 @@ class LeadInput:
     country: str = ""
     # Imports keep a phone that does not parse (as entered) instead of refusing the card.
     lenient_phones: bool = False
+    # The country numbers without "+" are read in, as card entry shows it (guessed from the
+    # card or chosen by the user); "" guesses it here from the card (lead_region).
+    phone_region: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,22 +118,38 @@ def lead_input_from_card(
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(clean_text(text, multiline=False).split())
 
 
-def _phone_kind(value: str, region: str) -> MethodKind:
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        return MethodKind.PHONE
-    kind = phonenumbers.number_type(number)
-    return MethodKind.MOBILE if kind == phonenumbers.PhoneNumberType.MOBILE else MethodKind.PHONE
+def _one_line(text: str) -> str:
+    """A value as typed, without control characters or line breaks (a phone, a city)."""
+    return clean_text(text, multiline=False).strip()
 
 
-def _methods(data: LeadInput, region: str) -> list[ContactMethod]:
+def _lines(text: str) -> str:
+    """A field that may hold several lines (notes, street), cleaned like every other path."""
+    return clean_text(text).strip()
+
+
+def lead_region(data: LeadInput, default: str) -> RegionGuess:
+    """The country the lead's numbers are read in: the one given, else what the card says
+    (address, a "+" number, e-mail domain, company form), else `default` (the setting)."""
+    if data.phone_region:
+        return RegionGuess(data.phone_region.upper(), "chosen")
+    return guess_region(
+        default,
+        country=data.country,
+        phones=[*data.phones, *data.faxes],
+        emails=data.emails,
+        company=data.company_name,
+    )
+
+
+def _methods(data: LeadInput, default: str) -> list[ContactMethod]:
     """Contact-method rows for the input, or LeadValidationError naming the bad field."""
+    region = lead_region(data, default).region
     rows: list[ContactMethod] = []
-    for value in (v.strip() for v in data.emails):
+    for value in (_one_line(v) for v in data.emails):
         if not value:
             continue
         checked = check_email(value)
@@ -140,22 +161,23 @@ def _methods(data: LeadInput, region: str) -> list[ContactMethod]:
             ContactMethod(kind=MethodKind.EMAIL.value, value=value, normalized=checked.normalized)
         )
     for field, values in (("phones", data.phones), ("faxes", data.faxes)):
-        for value in (v.strip() for v in values):
+        for value in (_one_line(v) for v in values):
             if not value:
                 continue
-            checked = check_phone(value, region)
-            # A number outside the numbering plan is still kept: cards carry odd extensions.
-            if checked.normalized is None and not data.lenient_phones:
+            number = read_phone(value, region)
+            # A number that is no valid number of the card's country is kept as typed (card
+            # entry shows why); only text that is no phone number at all is refused.
+            if number.status == "refused" and not data.lenient_phones:
                 raise LeadValidationError(
-                    field, f"'{value}' is not a phone number: {checked.error}"
+                    field, f"'{value}' is not a phone number: {number.problem}"
                 )
-            kind = MethodKind.FAX if field == "faxes" else _phone_kind(value, region)
-            rows.append(
-                ContactMethod(
-                    kind=kind.value, value=value, normalized=normalize_method(kind, value, region)
-                )
-            )
-    for value in (v.strip() for v in data.websites):
+            kind = MethodKind.PHONE
+            if field == "faxes":
+                kind = MethodKind.FAX
+            elif is_mobile(number):
+                kind = MethodKind.MOBILE
+            rows.append(ContactMethod(kind=kind.value, value=value, normalized=number.key))
+    for value in (_one_line(v) for v in data.websites):
         if value:
             rows.append(
                 ContactMethod(
@@ -170,7 +192,9 @@ def _methods(data: LeadInput, region: str) -> list[ContactMethod]:
 
 
 def validate_lead(data: LeadInput, region: str) -> list[ContactMethod]:
-    """Check a lead without saving it; returns its contact methods ready to store."""
+    """Check a lead without saving it; returns its contact methods ready to store.
+
+    region: the database's setting, for numbers of a card that names no country."""
     if not _clean(data.person_name):
         raise LeadValidationError("person_name", "A lead needs the person's name.")
     for field, limit in MAX_LENGTHS.items():
@@ -180,23 +204,23 @@ def validate_lead(data: LeadInput, region: str) -> list[ContactMethod]:
 
 
 def create_lead(sessions: sessionmaker[Session], data: LeadInput) -> LeadCreated:
-    """Save a new lead with its e-mails and phones (normalized in the default region)."""
+    """Save a new lead with its e-mails and phones (read in the card's country)."""
     region = default_region(sessions)
     methods = validate_lead(data, region)
     lead = Lead(
         person_name=_clean(data.person_name),
         company_name=_clean(data.company_name) or None,
         title=_clean(data.title) or None,
-        notes=data.note.strip() or None,
+        notes=_lines(data.note) or None,
         event_id=data.event_id,
         source_id=data.source_id,
         owner_id=data.owner_id,
         card_image=data.card_image,
-        street=data.street.strip() or None,
-        city=data.city.strip() or None,
-        region=data.region.strip() or None,
-        postal_code=data.postal_code.strip() or None,
-        country=data.country.strip() or None,
+        street=_lines(data.street) or None,
+        city=_one_line(data.city) or None,
+        region=_one_line(data.region) or None,
+        postal_code=_one_line(data.postal_code) or None,
+        country=_one_line(data.country) or None,
     )
     with sessions.begin() as session:
         session.add(lead)

@@ -35,6 +35,7 @@ from crm_desktop.models import (
     utcnow,
 )
 from crm_desktop.models import Contact as ContactEntity
+from crm_desktop.services.query_text import clean_query, escape_like
 
 Kind = Literal["leads", "contacts", "companies", "deals"]
 KINDS: tuple[Kind, ...] = ("leads", "contacts", "companies", "deals")
@@ -260,9 +261,9 @@ def _join(stmt: Select[Any], entity: Entity, name: str) -> Select[Any]:
 def _filtered(q: ListQuery, stmt: Select[Any]) -> Select[Any]:
     entity = ENTITIES[q.kind]
     stmt = stmt.where(entity.deleted_at.is_(None))
-    text = q.text.strip()
+    text = clean_query(q.text).strip()
     if text:
-        pattern = f"%{_escape_like(text)}%"
+        pattern = f"%{escape_like(text)}%"
         if entity is Lead:
             stmt = stmt.where(
                 Lead.person_name.ilike(pattern, escape="\\")
@@ -297,10 +298,6 @@ def _filtered(q: ListQuery, stmt: Select[Any]) -> Select[Any]:
     if q.follow_up is not None and entity in (ContactEntity, Company):
         stmt = stmt.where(_follow_up(entity, q.follow_up))
     return stmt
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _sort_spec(q: ListQuery) -> _Spec:

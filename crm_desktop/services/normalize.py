@@ -1,4 +1,7 @@
-"""Normalising e-mail addresses, phone numbers, websites and names for storage and matching."""
+"""Normalising e-mail addresses, websites and names for storage and matching.
+
+Phone numbers have their own module, `phones.py`; `normalize_method` calls it.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,9 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+
+from crm_desktop.services.phones import read_phone
 
 _NON_DIGITS = re.compile(r"\D+")
 _SPACES = re.compile(r"\s+")
@@ -44,30 +48,6 @@ def check_email(value: str) -> Checked:
     return Checked(info.normalized.lower(), info.normalized)
 
 
-def check_phone(value: str, region: str = "CN") -> Checked:
-    """Parse a phone number as typed; E.164 when it is valid, else the reason."""
-    text = value.strip()
-    if not text:
-        return Checked(None, "", "empty phone number")
-    try:
-        number = phonenumbers.parse(text, region.upper() or None)
-    except phonenumbers.NumberParseException as exc:
-        return Checked(None, text, f"not a phone number ({exc._msg})")
-    if not phonenumbers.is_possible_number(number):
-        return Checked(None, text, "not a possible phone number (too short or too long)")
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    display = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    if not phonenumbers.is_valid_number(number):
-        return Checked(e164, display, "no such number in its country's numbering plan")
-    return Checked(e164, display)
-
-
-def format_phone(e164_or_raw: str, region: str = "CN") -> str:
-    """A stored phone number for display, in international format when it parses."""
-    checked = check_phone(e164_or_raw, region)
-    return checked.display if checked.normalized else e164_or_raw
-
-
 def domain_of(website_or_email: str) -> str | None:
     """'https://www.Acme.com/x' or 'anna@acme.com' -> 'acme.com'."""
     text = website_or_email.strip().lower()
@@ -93,8 +73,7 @@ def normalize_method(kind: str, value: str, region: str = "CN") -> str | None:
     if kind == MethodKind.EMAIL:
         return check_email(value).normalized or value.strip().lower() or None
     if kind in (MethodKind.PHONE, MethodKind.MOBILE, MethodKind.FAX, MethodKind.WHATSAPP):
-        checked = check_phone(value, region)
-        return checked.normalized or (("+" + digits(value)) if digits(value) else None)
+        return read_phone(value, region).key  # E.164 only when valid in `region` (phones.py)
     if kind == MethodKind.WEBSITE:
         return domain_of(value)
     return fold_name(value) or None

@@ -2,21 +2,21 @@
 
 Saving checks the version the form loaded against the database's: if someone
 else saved the record meanwhile, `StaleRecordError` is raised and nothing is
-written (the database's own version check catches the race between the two).
+written (services/versioned.py; the database's own version check catches the race
+between the two).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from crm_desktop.models import (
     PHONE_KINDS,
@@ -37,10 +37,16 @@ from crm_desktop.models import (
 )
 from crm_desktop.models import Contact as ContactEntity
 from crm_desktop.services.changes import Changes
+from crm_desktop.services.cleaning import clean_text
 from crm_desktop.services.listing import ENTITIES, Entity, Kind, Option
-from crm_desktop.services.normalize import check_email, check_phone, domain_of, normalize_method
+from crm_desktop.services.normalize import check_email, domain_of, normalize_method
+from crm_desktop.services.phone_country import record_region
+from crm_desktop.services.phones import read_phone
 from crm_desktop.services.pipeline.history import log_stage_change, set_stage
+from crm_desktop.services.query_text import clean_query, escape_like
 from crm_desktop.services.settings import default_currency, default_region
+from crm_desktop.services.users import current_user_id
+from crm_desktop.services.versioned import StaleRecordError, check_version, stale_as_error
 
 __all__ = [
     "FIELDS",
@@ -153,10 +159,6 @@ class RecordNotFoundError(LookupError):
     """The record does not exist or was deleted."""
 
 
-class StaleRecordError(Exception):
-    """Someone else saved the record after it was loaded; nothing was written."""
-
-
 class ValidationError(ValueError):
     """Values that cannot be saved, by field key ("email", "methods.2", ...)."""
 
@@ -173,6 +175,9 @@ class MethodDetail:
     normalized: str | None
     display: str  # phones formatted in international format, else the value
     id: uuid.UUID | None = None
+    # A phone number that is no valid number of the record's country: kept as written, and
+    # this says so ("not a valid CN number; kept as written").
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +206,10 @@ class RecordDetail:
     methods: tuple[MethodDetail, ...] = ()
     tags: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
+    # The database's phone region; a record's numbers are read in its own country when it
+    # says one (address, "+" numbers, e-mail domain, company form: phone_country.py).
+    default_region: str = "CN"
+    phone_region: str = ""
 
 
 @dataclass(frozen=True)
@@ -232,6 +241,7 @@ class FormOptions:
     statuses: tuple[Option, ...]
 
 
+_FIELD_KEYS = {kind: frozenset(spec.key for spec in specs) for kind, specs in FIELDS.items()}
 _METHOD_PARENT = {
     "leads": ContactMethod.lead_id,
     "contacts": ContactMethod.contact_id,
@@ -263,18 +273,28 @@ def load_record(sessions: sessionmaker[Session], kind: Kind, record_id: uuid.UUI
         return _detail(session, kind, entity, default_region(sessions))
 
 
-def _detail(session: Session, kind: Kind, entity: Any, region: str) -> RecordDetail:
+def _detail(session: Session, kind: Kind, entity: Any, default: str) -> RecordDetail:
     values = {spec.key: getattr(entity, spec.key) for spec in FIELDS[kind]}
+    labels = _labels(session, values)
+    rows = _method_rows(session, kind, entity.id)
+    region = _region(default, values, ((m.kind, m.value) for m in rows))
     return RecordDetail(
         kind=kind,
         id=entity.id,
         version=entity.version,
         fields=values,
-        labels=_labels(session, values),
-        methods=_methods(session, kind, entity.id, region),
+        labels=labels,
+        methods=tuple(_method_detail(m, region) for m in rows),
         tags=_tags(session, kind, entity.id),
         links=_links(session, kind, entity),
+        default_region=default,
+        phone_region=region,
     )
+
+
+def _region(default: str, values: Mapping[str, Any], methods: Iterable[tuple[str, str]]) -> str:
+    """The country a record's numbers are read in (phone_country.record_region)."""
+    return record_region(default, str(values.get("country") or ""), methods).region
 
 
 def _labels(session: Session, values: Mapping[str, Any]) -> dict[str, str]:
@@ -295,35 +315,34 @@ def _labels(session: Session, values: Mapping[str, Any]) -> dict[str, str]:
     return labels
 
 
-def _methods(
-    session: Session, kind: Kind, record_id: uuid.UUID, region: str
-) -> tuple[MethodDetail, ...]:
+def _method_rows(session: Session, kind: Kind, record_id: uuid.UUID) -> list[ContactMethod]:
     if kind not in _METHOD_PARENT:
-        return ()
-    rows = session.scalars(
-        select(ContactMethod)
-        .where(_METHOD_PARENT[kind] == record_id, ContactMethod.deleted_at.is_(None))
-        .order_by(ContactMethod.position, ContactMethod.id)
-    )
-    return tuple(
-        MethodDetail(
-            kind=m.kind,
-            label=m.label or "",
-            value=m.value,
-            normalized=m.normalized,
-            display=_display(m.kind, m.value, m.normalized, region),
-            id=m.id,
+        return []
+    return list(
+        session.scalars(
+            select(ContactMethod)
+            .where(_METHOD_PARENT[kind] == record_id, ContactMethod.deleted_at.is_(None))
+            .order_by(ContactMethod.position, ContactMethod.id)
         )
-        for m in rows
     )
 
 
-def _display(kind: str, value: str, normalized: str | None, region: str) -> str:
-    if kind in PHONE_KINDS or kind == MethodKind.WHATSAPP:
-        checked = check_phone(normalized or value, region)
-        if checked.normalized:
-            return checked.display
-    return value
+def _method_detail(m: ContactMethod, region: str) -> MethodDetail:
+    display, problem = m.value, None
+    if m.kind in PHONE_KINDS or m.kind == MethodKind.WHATSAPP:
+        if m.normalized and m.normalized.startswith("+"):
+            display = read_phone(m.normalized, region).display  # saved as a valid number
+        else:
+            problem = read_phone(m.value, region).problem
+    return MethodDetail(
+        kind=m.kind,
+        label=m.label or "",
+        value=m.value,
+        normalized=m.normalized,
+        display=display,
+        id=m.id,
+        problem=problem,
+    )
 
 
 def _tags(session: Session, kind: Kind, record_id: uuid.UUID) -> tuple[str, ...]:
@@ -418,10 +437,7 @@ def blank_record(sessions: sessionmaker[Session], kind: Kind) -> RecordDetail:
     """What a new record's form starts with: empty fields and sensible defaults."""
     values: dict[str, Any] = {spec.key: None for spec in FIELDS[kind]}
     with sessions() as session:
-        me = session.scalar(
-            select(User.id).where(User.deleted_at.is_(None)).order_by(User.is_local.desc())
-        )
-        values["owner_id"] = me
+        values["owner_id"] = current_user_id(session)
         if kind == "leads":
             values["status"] = LeadStatus.NEW.value
         if kind == "deals":
@@ -457,36 +473,32 @@ def save_record(
     `values` holds the fields to set (keys of FIELDS[kind]); fields left out keep
     their value. `methods` and `tags`, when given, replace the record's own.
     """
-    region = default_region(sessions)
+    default = default_region(sessions)
     clean, errors = _clean_values(kind, values, creating=record_id is None)
     clean_methods: list[tuple[MethodInput, str | None]] = []
     if methods is not None:
         if kind not in _METHOD_PARENT:
             raise ValueError(f"{kind} have no contact methods")
+        region = _saving_region(sessions, kind, record_id, default, values, methods)
         clean_methods, method_errors = _clean_methods(methods, region)
         errors.update(method_errors)
     if errors:
         raise ValidationError(errors)
     created_tags = False
-    try:
-        with sessions.begin() as session:
-            entity = _entity_for_save(session, kind, record_id, expected_version)
-            moved = _apply_values(session, kind, entity, clean)
-            # Touch the row so its version moves even when only methods or tags changed.
-            entity.updated_at = utcnow()
-            session.flush()
-            if moved is not None:
-                log_stage_change(session, entity, *moved)
-            if methods is not None:
-                _replace_methods(session, kind, entity.id, clean_methods)
-            if tags is not None:
-                created_tags = _replace_tags(session, kind, entity.id, tags)
-            session.flush()
-            detail = _detail(session, kind, entity, region)
-    except StaleDataError:
-        raise StaleRecordError(
-            "Someone else changed this record while you were saving it."
-        ) from None
+    with stale_as_error(), sessions.begin() as session:
+        entity = _entity_for_save(session, kind, record_id, expected_version)
+        moved = _apply_values(session, kind, entity, clean)
+        # Touch the row so its version moves even when only methods or tags changed.
+        entity.updated_at = utcnow()
+        session.flush()
+        if moved is not None:
+            log_stage_change(session, entity, *moved)
+        if methods is not None:
+            _replace_methods(session, kind, entity.id, clean_methods)
+        if tags is not None:
+            created_tags = _replace_tags(session, kind, entity.id, tags)
+        session.flush()
+        detail = _detail(session, kind, entity, default)
     return SaveResult(detail, _changes(kind, tags=created_tags))
 
 
@@ -501,11 +513,7 @@ def _entity_for_save(
     found = session.get(model, record_id, populate_existing=True)
     if found is None or found.deleted_at is not None:
         raise RecordNotFoundError(f"{kind} {record_id} was deleted")
-    if expected_version is not None and found.version != expected_version:
-        raise StaleRecordError(
-            f"Someone else changed this record (version {found.version}, "
-            f"you loaded version {expected_version})."
-        )
+    check_version(found, expected_version)
     return found
 
 
@@ -539,7 +547,8 @@ def _clean_values(
 def _convert(spec: FieldSpec, raw: Any) -> Any:
     """A form's value as the column's type; ValueError says what is wrong."""
     if isinstance(raw, str):
-        raw = raw.strip()
+        # Control characters out, line breaks only where the field holds lines (cleaning.py).
+        raw = clean_text(raw, multiline=spec.type == "multiline").strip()
         if raw == "":
             raw = None
     if raw is None:
@@ -580,6 +589,23 @@ def _convert(spec: FieldSpec, raw: Any) -> Any:
     return text
 
 
+def _saving_region(
+    sessions: sessionmaker[Session],
+    kind: Kind,
+    record_id: uuid.UUID | None,
+    default: str,
+    values: Mapping[str, Any],
+    methods: Sequence[MethodInput],
+) -> str:
+    """The country the numbers being saved are read in: the record's as it will be."""
+    country = values.get("country")
+    if "country" not in values and record_id is not None and "country" in _FIELD_KEYS[kind]:
+        with sessions() as session:
+            entity = session.get(ENTITIES[kind], record_id)
+            country = getattr(entity, "country", None)
+    return _region(default, {"country": country}, ((m.kind, m.value) for m in methods))
+
+
 def _clean_methods(
     methods: Sequence[MethodInput], region: str
 ) -> tuple[list[tuple[MethodInput, str | None]], dict[str, str]]:
@@ -587,7 +613,7 @@ def _clean_methods(
     clean: list[tuple[MethodInput, str | None]] = []
     errors: dict[str, str] = {}
     for index, method in enumerate(methods):
-        value = method.value.strip()
+        value = clean_text(method.value, multiline=False).strip()
         if not value:
             continue  # an empty row in the editor is no method
         where = f"methods.{index}"
@@ -599,12 +625,19 @@ def _clean_methods(
             if not checked.ok:
                 errors[where] = f"not a valid e-mail address: {checked.error}"
                 continue
-        elif method.kind in PHONE_KINDS or method.kind == MethodKind.WHATSAPP:
-            checked = check_phone(value, region)
-            if checked.normalized is None:
-                errors[where] = f"{checked.error}"
+        key: str | None
+        if method.kind in PHONE_KINDS or method.kind == MethodKind.WHATSAPP:
+            number = read_phone(value, region)
+            if number.status == "refused":
+                errors[where] = number.problem or "not a phone number"
                 continue
-        clean.append((method, normalize_method(method.kind, value, region)))
+            key = (
+                number.key
+            )  # not valid in the record's country: stored as typed (the form says so)
+        else:
+            key = normalize_method(method.kind, value, region)
+        label = clean_text(method.label, multiline=False)
+        clean.append((replace(method, value=value, label=label), key))
     return clean, errors
 
 
@@ -620,7 +653,7 @@ def _apply_values(
         if kind == "deals":
             moved = _apply_stage(session, entity, old_stage)
         if getattr(entity, "owner_id", None) is None and "owner_id" not in clean:
-            entity.owner_id = session.scalar(select(User.id).order_by(User.is_local.desc()))
+            entity.owner_id = current_user_id(session)
     return moved
 
 
@@ -669,6 +702,7 @@ def _replace_methods(
             session.add(row)
         else:
             keep.add(row.id)
+            normalized = _kept_key(row, method, normalized)
         if (row.kind, row.label or "", row.value, row.normalized, row.position) != (
             method.kind,
             method.label.strip(),
@@ -687,10 +721,26 @@ def _replace_methods(
             row.deleted_at = now  # a tombstone sync can carry
 
 
+def _kept_key(row: ContactMethod, method: MethodInput, normalized: str | None) -> str | None:
+    """A number saved as a valid one keeps its key while it stays as typed: it was read in
+    a country (an import's, a card's) that the record itself may not name."""
+    phones = (*PHONE_KINDS, MethodKind.WHATSAPP)
+    if (
+        row.kind in phones
+        and method.kind in phones
+        and row.value == method.value.strip()
+        and (row.normalized or "").startswith("+")
+        and not (normalized or "").startswith("+")
+    ):
+        return row.normalized
+    return normalized
+
+
 def _replace_tags(session: Session, kind: Kind, record_id: uuid.UUID, names: Sequence[str]) -> bool:
     """Set the record's tags by name, creating missing tags; True if a tag was created."""
     target = _TAG_TARGET[kind]
-    wanted = {name.strip(): None for name in names if name.strip()}
+    cleaned = (clean_text(name, multiline=False).strip() for name in names)
+    wanted = {name: None for name in cleaned if name}
     created = False
     tag_ids: dict[str, uuid.UUID] = {}
     for name in wanted:
@@ -795,7 +845,7 @@ def find_records(
         "companies": Company.name,
         "deals": Deal.title,
     }[kind]
-    pattern = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = escape_like(clean_query(text).strip())
     found: list[Option] = []
     seen: set[uuid.UUID] = set()
     with sessions() as session:

@@ -45,11 +45,14 @@ from crm_desktop.models.search_index import (
     INDEX_DDL,
     KINDS,
     SearchKind,
+    add_all_documents,
     dependents,
-    insert_all_sql,
+    fold_key,
     refresh_all_touched,
 )
 from crm_desktop.services.normalize import digits
+from crm_desktop.services.phones import search_digits
+from crm_desktop.services.query_text import MAX_QUERY_CHARS, clean_query, escape_like
 
 __all__ = [
     "ReindexCancelledError",
@@ -112,11 +115,15 @@ class ReindexCancelledError(Exception):
 
 
 def parse_query(raw: str) -> Query | None:
-    """NFKC (full-width digits and letters from an IME), spaces collapsed; None if empty."""
-    value = " ".join(unicodedata.normalize("NFKC", raw).split())
+    """NFKC (full-width digits and letters from an IME), spaces collapsed; None if empty.
+
+    Control characters and lone surrogates are dropped and the query is cut to
+    MAX_QUERY_CHARS (query_text.py): they raised, and a pasted page took seconds.
+    """
+    value = " ".join(unicodedata.normalize("NFKC", clean_query(raw)).split())[:MAX_QUERY_CHARS]
     if not value:
         return None
-    number = digits(value)
+    number = search_digits(value)  # without a trunk 0 or IDD 00: "0176 …" finds "+49 176 …"
     if _PHONE_LIKE.match(value) and len(number) >= _MIN_TRIGRAM:
         return Query(value, (number,), phone=True)
     return Query(value, tuple(value.split(" ")), phone=False)
@@ -178,14 +185,15 @@ def _diversify(ranked: Sequence[_Candidate], limit: int) -> list[tuple[int, _Can
 
 def _prefix_stage(connection: Connection, prefix: str, limit: int) -> list[_Candidate]:
     arms = []
-    params: dict[str, Any] = {"q": prefix, "top": _TOP, "n": limit}
+    # Folded the way the documents' keys are (search_index.fold_key).
+    low = fold_key(connection.dialect.name, prefix)
+    params: dict[str, Any] = {"q": low, "top": low + _TOP, "n": limit}
     for index, kind in enumerate(KINDS):
         params[f"k{index}"] = kind
         for key in ("key1", "key2"):
             arms.append(
                 "SELECT * FROM (SELECT kind, entity_id, key1, key2, body FROM search_doc "
-                f"WHERE kind = :k{index} AND {key} >= lower(CAST(:q AS TEXT)) "
-                f"AND {key} < lower(CAST(:q AS TEXT)) || CAST(:top AS TEXT) "
+                f"WHERE kind = :k{index} AND {key} >= :q AND {key} < :top "
                 f"ORDER BY {key} LIMIT :n) AS p_{key}_{index}"
             )
     rows = connection.execute(text(" UNION ALL ".join(arms)), params)
@@ -205,13 +213,9 @@ def _substring_stage(connection: Connection, terms: Sequence[str], limit: int) -
         sql = (
             f"SELECT kind, entity_id, key1, key2, body FROM search_doc WHERE {conditions} LIMIT :n"
         )
-        params = {f"p{i}": f"%{_escape_like(term)}%" for i, term in enumerate(terms)}
+        params = {f"p{i}": f"%{escape_like(term)}%" for i, term in enumerate(terms)}
         params["n"] = limit
     return _candidates(connection.execute(text(sql), params))
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _candidates(rows: Iterable[Any]) -> list[_Candidate]:
@@ -433,8 +437,9 @@ def reindex_all(
 ) -> int:
     """Rebuild the whole search index in bulk, in one transaction; returns the documents made.
 
-    Set-based (INSERT ... SELECT per kind, then the indexes built once), for use
-    after bulk loads that bypass the ORM. Cancelling rolls back to the old index.
+    Page by page through search_index's one document builder, the indexes built once at
+    the end; for use after bulk loads that bypass the ORM. Cancelling rolls back to the
+    old index.
     """
     report = progress or (lambda _fraction, _message: None)
     done = 0.0
@@ -460,7 +465,7 @@ def reindex_all(
             connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
         for kind in KINDS:
             step(kind, f"Indexing {kind} records")
-            connection.exec_driver_sql(insert_all_sql(dialect, kind))
+            add_all_documents(connection, kind)
         step("indexes", "Building the search index")
         for _name, ddl in INDEX_DDL[dialect]:
             connection.exec_driver_sql(ddl)

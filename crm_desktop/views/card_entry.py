@@ -4,7 +4,9 @@ Choose the event, source and owner once; then type name, company, title,
 phones, e-mail and note with Tab between them and Enter to save. The form
 clears for the next card while the event, source and owner stay. While you
 type, a duplicate check runs in the background and lists existing records
-that look like the same person, each a link to open it.
+that are the same person (the same e-mail or mobile), those that may be (a close name
+at the company, nothing conflicting), and the company, each a link to open it. Phone
+numbers are read in the card's own country, which the form shows (card_country.py).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from crm_desktop.services.events import (
 )
 from crm_desktop.services.leads import LeadInput, LeadValidationError, create_lead, validate_lead
 from crm_desktop.services.settings import default_region
+from crm_desktop.views.card_country import CardCountry
 from crm_desktop.views.worker import run_in_background
 
 DEBOUNCE_MS = 300
@@ -180,8 +183,12 @@ class CardEntryPage(QWidget):
         ):
             card_form.addRow(self._buddy(label, edit), edit)
             edit.returnPressed.connect(self.save)
+            if edit is self.phones_edit:
+                self.country = CardCountry(self.phones_edit, self)
+                card_form.addRow(self.country.caption, self.country)
         for edit in self._checked_edits():
             edit.textEdited.connect(self._on_card_text_edited)
+        self.country.changed.connect(self._on_country_changed)
 
         self.save_button = QPushButton(self.tr("Save and next card (Enter)"))
         self.save_button.clicked.connect(self.save)
@@ -189,7 +196,7 @@ class CardEntryPage(QWidget):
         self.clear_button.clicked.connect(self.discard_card)
         shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self.discard_card)
+        shortcut.activated.connect(self._on_escape_activated)
         self.counter_label = QLabel()
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
@@ -265,6 +272,7 @@ class CardEntryPage(QWidget):
 
     def _on_choices_loaded(self, choices: _Choices) -> None:
         self._region = choices.region
+        self.country.set_default(choices.region)
         self._events = choices.events
         typed = self.event_combo.currentText()
         self.event_combo.blockSignals(True)
@@ -337,6 +345,7 @@ class CardEntryPage(QWidget):
             region=extras.region,
             postal_code=extras.postal_code,
             country=extras.country,
+            phone_region=self.country.region,
         )
 
     def save(self) -> None:
@@ -409,11 +418,17 @@ class CardEntryPage(QWidget):
         for edit in self._card_edits():
             edit.clear()
         self._card_extras = None
+        self.country.clear_card()
         self.status_label.clear()
         self._debounce.stop()
         self._generation += 1  # results of a check still running are now stale
         self._show_duplicates([])
         self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_escape_activated(self) -> None:
+        if self.country.cancel_choosing():
+            return  # Esc leaves the country box; the card stays
+        self.discard_card()
 
     def discard_card(self) -> None:
         """Esc: throw away what is in the form; a scanned card waiting for review comes next."""
@@ -446,6 +461,7 @@ class CardEntryPage(QWidget):
         self.email_edit.setText("; ".join(card.emails))
         self.note_edit.setText(" ".join(card.note.split()))
         self._card_extras = card
+        self._update_country()
         extras = [
             text
             for text, present in (
@@ -481,6 +497,20 @@ class CardEntryPage(QWidget):
     # ------------------------------------------------------------------ duplicates
 
     def _on_card_text_edited(self, _text: str) -> None:
+        self._update_country()
+        self._debounce.start()
+
+    def _update_country(self) -> None:
+        """The card's country as typed so far, and what its numbers look like in it."""
+        self.country.update_card(
+            country=(self._card_extras or CardData()).country,
+            phones=split_phones(self.phones_edit.text()),
+            emails=split_emails(self.email_edit.text()),
+            company=self.company_edit.text(),
+        )
+
+    def _on_country_changed(self) -> None:
+        """The user chose another country: read the numbers again, check duplicates again."""
         self._debounce.start()
 
     def _on_debounce_timeout(self) -> None:
@@ -504,7 +534,7 @@ class CardEntryPage(QWidget):
             company=company,
             emails=emails,
             phones=phones,
-            region=self._region,
+            region=self.country.region,
             on_done=self._on_duplicates_found,
             on_error=self._on_task_failed,
         )
@@ -522,27 +552,45 @@ class CardEntryPage(QWidget):
         }.get(kind, kind)
 
     def _show_duplicates(self, matches: Sequence[DuplicateMatch]) -> None:
+        """Duplicates (the same e-mail or mobile), possible duplicates (a close name at the
+        company, or one shared detail and one that differs), then companies, each listed
+        apart: a person with another e-mail or mobile is not listed at all."""
         self.duplicates = list(matches)
         if not matches:
             self.duplicates_label.clear()
             self.duplicates_label.hide()
             return
-        items = []
-        for match in matches:
-            where = (
-                f", {html.escape(match.company)}"
-                if match.company and match.kind != "company"
-                else ""
-            )
-            items.append(
-                f'<li><a href="{match.kind}:{match.id}">{html.escape(match.name)}</a>'
-                f" ({self._kind_text(match.kind)}{where}) — {html.escape(match.reason)}</li>"
-            )
-        heading = self.tr("Possible duplicates — click to open:")
-        self.duplicates_label.setText(
-            f"<b>⚠ {html.escape(heading)}</b><ul style='margin:0'>{''.join(items)}</ul>"
+        people = [m for m in matches if m.kind != "company"]
+        groups = (
+            (
+                "⚠ " + self.tr("Duplicate: already in the CRM — click to open:"),
+                [m for m in people if not m.possible],
+            ),
+            (
+                self.tr("Possible duplicate: check before saving — click to open:"),
+                [m for m in people if m.possible],
+            ),
+            (
+                self.tr("Company already in the CRM:"),
+                [m for m in matches if m.kind == "company"],
+            ),
         )
+        parts = []
+        for heading, found in groups:
+            if found:
+                items = "".join(self._duplicate_item(match) for match in found)
+                parts.append(f"<b>{html.escape(heading)}</b><ul style='margin:0'>{items}</ul>")
+        self.duplicates_label.setText("".join(parts))
         self.duplicates_label.show()
+
+    def _duplicate_item(self, match: DuplicateMatch) -> str:
+        where = (
+            f", {html.escape(match.company)}" if match.company and match.kind != "company" else ""
+        )
+        return (
+            f'<li><a href="{match.kind}:{match.id}">{html.escape(match.name)}</a>'
+            f" ({self._kind_text(match.kind)}{where}) — {html.escape(match.reason)}</li>"
+        )
 
     def _on_duplicates_link_activated(self, link: str) -> None:
         kind, _, text = link.partition(":")

@@ -28,8 +28,10 @@ def contact_url(kind: str, value: str, normalized: str | None = None) -> QUrl | 
         address = (normalized or text).strip()
         return QUrl(f"mailto:{address}") if "@" in address else None
     if kind in (MethodKind.PHONE.value, MethodKind.MOBILE.value):
-        # E.164 when the number was understood, else the digits as typed (with a leading +).
-        number = normalized or re.sub(r"[^\d+]", "", text)
+        # E.164 when the number is valid, else the digits as typed (with a leading +); a key
+        # of a number kept as written is its bare digits, which would dial as a local number.
+        e164 = normalized if normalized and normalized.startswith("+") else None
+        number = e164 or re.sub(r"[^\d+]", "", text)
         return QUrl(f"tel:{number}") if re.search(r"\d", number) else None
     if kind == MethodKind.WEBSITE.value:
         site = text if re.match(r"(?i)https?://", text) else f"https://{text}"

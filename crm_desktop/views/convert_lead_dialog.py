@@ -228,7 +228,9 @@ class ConvertLeadDialog(QDialog):
         combo.clear()
         combo.addItem(self.tr("Create a new contact “{name}”").format(name=lead.person_name), None)
         chosen = 0
-        for match in matches:
+        # Only contacts can be linked; only a duplicate (the same e-mail or mobile) is
+        # chosen for the user, a possible one (a similar name) is offered.
+        for match in (m for m in matches if m.kind == "contact"):
             where = f", {match.company}" if match.company else ""
             combo.addItem(
                 self.tr("Link to “{name}”{where} — {reason}").format(
@@ -237,7 +239,7 @@ class ConvertLeadDialog(QDialog):
                 match.id,
             )
             self._tooltip_last(combo)
-            if match.score >= LINK_SCORE and chosen == 0:
+            if match.score >= LINK_SCORE and not match.possible and chosen == 0:
                 chosen = combo.count() - 1
         combo.setCurrentIndex(chosen)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,15 +27,8 @@ from crm_desktop.services.settings import (
     save_settings,
 )
 from crm_desktop.views.exchange_rates_tab import ExchangeRatesTab
+from crm_desktop.views.region_combo import region_name
 from crm_desktop.views.worker import run_in_background
-
-
-def region_name(code: str) -> str:
-    """'DE' -> 'Germany (DE)' in the UI language; codes Qt has no name for stay as they are."""
-    territory = QLocale.codeToTerritory(code)
-    if territory == QLocale.Country.AnyTerritory:
-        return code
-    return f"{QLocale.territoryToString(territory)} ({code})"
 
 
 class SettingsDialog(QDialog):

@@ -110,14 +110,27 @@ class _Runnable(QRunnable):
         dispatcher = self._dispatcher
         try:
             result = self._fn(**self._kwargs)
-        except Exception as exc:  # reported to the GUI, never lost
-            log.exception("background task failed")  # the traceback, SQL and all, is logged
-            message = describe(exc)  # the user reads one plain sentence, never SQL
-            dispatcher.failed.emit(self._number, message, traceback.format_exc())
+        except BaseException as exc:
+            # Not only Exception: pyo3's PanicException (a Rust panic inside calamine) derives
+            # from BaseException, and a task that ends without a word leaves its page waiting
+            # forever. KeyboardInterrupt and SystemExit are reported too and not raised on:
+            # Python delivers Ctrl+C to the main thread only, and a SystemExit escaping a
+            # pool thread would end the whole program from inside Qt's error printing.
+            log.error("background task failed", exc_info=True)  # the traceback, SQL and all
+            dispatcher.failed.emit(self._number, _message(exc), traceback.format_exc())
         else:
             dispatcher.finished.emit(self._number, result)
         finally:
             self._kwargs = {}
+
+
+def _message(exc: BaseException) -> str:
+    """One line for the user: the error's own text, or what kind of end it was."""
+    if isinstance(exc, Exception):
+        return " ".join(describe(exc).split())  # one plain sentence, never SQL
+    text = " ".join(str(exc).split())
+    kind = type(exc).__name__  # PanicException, SystemExit, KeyboardInterrupt
+    return f"the task stopped ({kind}: {text})" if text else f"the task stopped ({kind})"
 
 
 class Task:

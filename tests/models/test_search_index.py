@@ -255,28 +255,71 @@ def test_missing_right_to_create_pg_trgm_is_a_clear_error(_pg_database: Database
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_migration_0002_builds_documents_with_the_same_sql_as_the_program() -> None:
-    """0002 carries a frozen copy of the document SQL; until a later revision changes
-    what a document holds, the copy and the program must agree."""
-    from importlib.util import module_from_spec, spec_from_file_location
-    from pathlib import Path
-
-    import crm_desktop.models.migrations as migrations
-    from crm_desktop.models.search_index import KINDS, document_select
-
-    path = Path(migrations.__file__).parent / "versions" / "0002_search_index.py"
-    spec = spec_from_file_location("migration_0002", path)
-    assert spec is not None and spec.loader is not None
-    module = module_from_spec(spec)
-    spec.loader.exec_module(module)
-    order = ("contact", "lead", "company", "deal")
-    assert set(order) == set(KINDS)
-    for dialect in ("sqlite", "postgresql"):
-        frozen = [" ".join(sql.split()) for sql in module._fill_statements(dialect)]
-        # 0003 appends the bigram line to these documents; the documents themselves agree.
-        insert = "INSERT INTO search_doc (kind, entity_id, key1, key2, body) "
-        current = [" ".join((insert + document_select(dialect, kind)).split()) for kind in order]
-        assert frozen == current
+def test_migrations_build_the_documents_the_program_builds(db: Database) -> None:
+    """0002 and 0003 fill the index of an upgraded database with a frozen copy of the
+    document SQL; until a later revision changes what a document holds, what they build
+    and what build_document makes must agree, keys and all."""
+    config = alembic_config()
+    now = datetime.now(UTC)
+    stamp = {"created_at": now, "updated_at": now, "version": 1}
+    company_id, contact_id, lead_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+        # Core inserts: rows written the way a 0001 program would, no ORM listener involved.
+        pipeline_id, stage_id = conn.execute(select(Stage.pipeline_id, Stage.id)).first()  # type: ignore[misc]
+        conn.execute(
+            insert(Company.__table__).values(
+                id=company_id, name="深圳华信电子有限公司", domain="huaxin.cn", **stamp
+            )
+        )
+        conn.execute(
+            insert(Contact.__table__).values(
+                id=contact_id, full_name="  ÄNNE Müller-Lüdenscheidt ", phonetic_name="Anne",
+                company_id=company_id, **stamp,
+            )
+        )  # fmt: skip
+        conn.execute(
+            insert(Lead.__table__).values(
+                id=lead_id, person_name="王小明", company_name="ÖKO GmbH", **stamp
+            )
+        )
+        conn.execute(  # PostgreSQL's lower() makes İ an i and Σ a σ, even at a word's end
+            insert(Lead.__table__).values(
+                id=uuid.uuid4(), person_name="İlker ΠΑΠΑΔΟΠΟΥΛΟΣ", company_name=None, **stamp
+            )
+        )
+        conn.execute(
+            insert(Deal.__table__).values(
+                id=uuid.uuid4(), title="Pumps for 华信", company_id=company_id,
+                contact_id=contact_id, pipeline_id=pipeline_id, stage_id=stage_id, **stamp,
+            )
+        )  # fmt: skip
+        methods = (
+            ("mobile", "138-0013 8000", "+8613800138000", {"contact_id": contact_id}),
+            ("email", "Anne@Öko.DE", "anne@xn--ko-eka.de", {"contact_id": contact_id}),
+            ("phone", "+33 1 23 45 67 89 ext. 2", None, {"lead_id": lead_id}),
+            ("website", "https://www.huaxin.cn/about", "huaxin.cn", {"company_id": company_id}),
+        )
+        for position, (kind, value, normalized, parent) in enumerate(methods):
+            conn.execute(
+                insert(ContactMethod.__table__).values(
+                    id=uuid.uuid4(), kind=kind, value=value, normalized=normalized,
+                    position=position, **parent, **stamp,
+                )
+            )  # fmt: skip
+        command.upgrade(config, "head")
+    with db.engine.connect() as conn:
+        migrated = sorted(
+            conn.execute(text("SELECT kind, entity_id, key1, key2, body FROM search_doc")).all()
+        )
+    assert len(migrated) == 5
+    assert reindex_all(db.sessions) == 5
+    with db.engine.connect() as conn:
+        rebuilt = sorted(
+            conn.execute(text("SELECT kind, entity_id, key1, key2, body FROM search_doc")).all()
+        )
+    assert rebuilt == migrated
 
 
 CJK_SAMPLES = (

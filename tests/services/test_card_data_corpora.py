@@ -235,7 +235,8 @@ def test_kde_legacy_messaging_handles_split(corpora: Path) -> None:
 
 def test_kde_40_tel_uris_quoted_type_lists_and_impp(corpora: Path) -> None:
     card = _person(corpora, "KDE__kcontacts/testfullvcard.vcf")
-    assert card.phones == ("+44-555-555-5555", "+44-555-555-7777")
+    # "tel:+44-555-555-5555;ext=5555": the extension is kept, as a person writes it.
+    assert card.phones == ("+44-555-555-5555 ext. 5555", "+44-555-555-7777")
     assert card.phone_labels == ("Home", "Work")
     assert card.mobiles == ("+44-555-555-6666",)
     assert card.email_labels == ("Home", "Work")

@@ -35,7 +35,8 @@ from crm_desktop.models.database import Database, open_database
 from crm_desktop.services import demo_pools
 from crm_desktop.services.demo import DemoReport, existing_contacts, generate_demo
 from crm_desktop.services.demo_generator import ascii_fold, phone_number
-from crm_desktop.services.normalize import check_email, check_phone, normalize_method
+from crm_desktop.services.normalize import check_email, normalize_method
+from crm_desktop.services.phones import read_phone
 
 CJK = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 LATIN_ACCENTS = re.compile(r"[äöüßÄÖÜéèêëàçîïôñóíúáÁÉÍÓÚ]")
@@ -156,8 +157,8 @@ def test_methods_are_valid_and_normalized(demo: tuple[Database, DemoReport]) -> 
         # What the app itself would store for the value as typed (default region CN).
         assert normalize_method(method.kind, method.value, "CN") == method.normalized, method
         if method.kind in (MethodKind.PHONE, MethodKind.MOBILE, MethodKind.FAX):
-            checked = check_phone(method.value, "CN")
-            assert checked.ok, (method.value, checked.error)
+            number = read_phone(method.value, "CN")
+            assert number.valid, (method.value, number.problem)
         if method.kind == MethodKind.EMAIL:
             assert check_email(method.value).ok
             if method.contact_id and method.label == "work":
@@ -174,8 +175,8 @@ def test_phone_plans_only_make_valid_numbers(country: demo_pools.Country) -> Non
     for plan in plans:
         for _ in range(300):
             value, e164 = phone_number(rng, plan, country)
-            checked = check_phone(value, "CN")
-            assert checked.ok and checked.normalized == e164, (value, e164, checked)
+            number = read_phone(value, "CN")
+            assert number.valid and number.key == e164, (value, e164, number)
 
 
 def test_leads_deals_and_events(demo: tuple[Database, DemoReport]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import threading
 from decimal import Decimal
@@ -318,3 +319,95 @@ def test_existing_file_is_replaced_only_on_success(crm: Database, tmp_path: Path
     assert path.read_text(encoding="utf-8") == "old"
     export_records(crm.sessions, "contacts", "csv", path)
     assert len(_csv(path)) == len(PEOPLE)
+
+
+# ---- spreadsheet formulas (OWASP "CSV injection") ------------------------------------------
+
+EVIL = '=HYPERLINK("http://evil","x")'
+DDE = "=cmd|' /C calc'!A0"
+TRICKY = {
+    # full name: (notes, mobile as typed); no comma in a name, which reads as "Family, Given"
+    DDE: (EVIL, "+86 138 0013 8000"),
+    "-Minus Corp": ("\t=1+1", "+49 (0)151 1234567"),
+    "'t Hooft": ("'=typed with a quote", "0176 95455361"),
+}
+
+
+@pytest.fixture
+def tricky(db: Database) -> Database:
+    with db.sessions.begin() as session:
+        for full, (notes, mobile) in TRICKY.items():
+            contact = Contact(full_name=full, notes=notes)
+            session.add(contact)
+            session.flush()
+            session.add(
+                ContactMethod(kind=MethodKind.MOBILE, label="mobile", value=mobile,
+                              normalized=None, contact_id=contact.id, position=0)
+            )  # fmt: skip
+        stage = session.scalars(select(Stage).order_by(Stage.position)).first()
+        assert stage is not None
+        session.add(
+            Deal(title="+Refund", amount=Decimal("-12.50"), currency="EUR",
+                 pipeline_id=stage.pipeline_id, stage_id=stage.id)
+        )  # fmt: skip
+    return db
+
+
+def test_csv_text_that_could_be_a_formula_starts_with_a_quote(
+    tricky: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "contacts.csv"
+    export_records(tricky.sessions, "contacts", "csv", path)
+    rows = {r["ID"]: r for r in _csv(path)}
+    by_name = {r["Full name"]: r for r in rows.values()}
+    assert set(by_name) == {"'" + DDE, "'-Minus Corp", "'t Hooft"}
+    assert by_name["'" + DDE]["Notes"] == "'" + EVIL
+    assert by_name["'" + DDE]["Mobile"] == "'+86 138 0013 8000"
+    assert by_name["'-Minus Corp"]["Notes"] == "'\t=1+1"
+    assert by_name["'t Hooft"]["Mobile"] == "0176 95455361"
+    assert by_name["'t Hooft"]["Notes"] == "''=typed with a quote"
+    for row in rows.values():
+        assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row.values())
+
+
+def test_csv_amounts_stay_numbers_and_titles_are_quoted(tricky: Database, tmp_path: Path) -> None:
+    path = tmp_path / "deals.csv"
+    export_records(tricky.sessions, "deals", "csv", path)
+    (deal,) = _csv(path)
+    assert deal["Amount"] == "-12.50"  # a number we wrote, not text: no quote
+    assert deal["Title"] == "'+Refund"
+
+
+def test_xlsx_formula_like_text_is_a_string_cell(tricky: Database, tmp_path: Path) -> None:
+    path = tmp_path / "contacts.xlsx"
+    export_records(tricky.sessions, "contacts", "xlsx", path)
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet is not None
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value is not None]
+    assert EVIL in {c.value for c in cells}  # as written, no quote needed in xlsx
+    assert all(c.data_type != "f" for c in cells)
+
+
+def test_csv_export_imports_back_as_it_was(tricky: Database, tmp_path: Path) -> None:
+    from crm_desktop.services.imports.prepare import prepare_import
+    from crm_desktop.services.imports.run import run_import
+
+    path = tmp_path / "contacts.csv"
+    export_records(tricky.sessions, "contacts", "csv", path)
+    plan = prepare_import(tricky.sessions, path, "contacts").plan
+    report = run_import(tricky.sessions, dataclasses.replace(plan, on_duplicate="create"))
+    assert report.failed == 0, report.failures
+    with tricky.sessions() as session:
+        imported = session.scalars(
+            select(Contact).where(Contact.import_batch_id.is_not(None))
+        ).all()
+        found = {
+            c.full_name: (
+                c.notes,
+                session.scalars(
+                    select(ContactMethod.value).where(ContactMethod.contact_id == c.id)
+                ).one(),
+            )
+            for c in imported
+        }
+    assert found == {name: (notes.strip(), mobile) for name, (notes, mobile) in TRICKY.items()}

@@ -193,7 +193,11 @@ def test_live_duplicate_warning_with_links(
     assert page.duplicates_label.isVisible()
     text = page.duplicates_label.text()
     assert f'href="lead:{existing.id}"' in text and "same name at Acme Ltd" in text
-    assert f'href="contact:{contact_id}"' in text and "same phone +86 138 0013 8000" in text
+    assert f'href="contact:{contact_id}"' in text and "same mobile +86 138 0013 8000" in text
+    # Anna has the typed mobile: a duplicate; María only a close name: a possible one.
+    duplicate, possible = text.split("Possible duplicate")
+    assert "Duplicate: already in the CRM" in duplicate and "Anna Schmidt" in duplicate
+    assert "María" not in duplicate and "Maria Garcia" in possible
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.grab().save(str(SHOTS / "card_entry_duplicates.png"))
@@ -205,6 +209,39 @@ def test_live_duplicate_warning_with_links(
 
     page.clear_card()
     assert not page.duplicates_label.isVisible() and page.duplicates == []
+
+
+def test_no_warning_about_a_same_name_with_another_email(
+    page: CardEntryPage, qtbot: QtBot, sqlite_db: Database
+) -> None:
+    """Issue 11: 王伟 with his own e-mail is not the 王伟 already at the company."""
+    existing = create_lead(
+        sqlite_db.sessions,
+        LeadInput(
+            person_name="王伟",
+            company_name="上海华东电子有限公司",
+            emails=["wang.wei1@hdec.cn"],
+            phones=["13900000001"],
+        ),
+    )
+    page.name_edit.setFocus()
+    type_text(qtbot, page.name_edit, "王伟")
+    type_text(qtbot, page.company_edit, "上海华东电子有限公司")
+    qtbot.waitUntil(lambda: len(page.duplicates) == 1, timeout=5000)
+    assert "Possible duplicate" in page.duplicates_label.text()  # nothing else typed yet
+    assert f"lead:{existing.id}" in page.duplicates_label.text()
+
+    qtbot.keyClicks(page.email_edit, "wang.wei2@hdec.cn")
+    qtbot.waitUntil(lambda: page.duplicates == [], timeout=5000)
+    assert not page.duplicates_label.isVisible()
+
+    page.email_edit.clear()
+    qtbot.keyClicks(page.email_edit, "WANG.WEI1@hdec.cn")
+    qtbot.waitUntil(lambda: len(page.duplicates) == 1 and not page.duplicates[0].possible)
+    assert "Duplicate: already in the CRM" in page.duplicates_label.text()
+    assert "same e-mail wang.wei1@hdec.cn" in page.duplicates_label.text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.grab().save(str(SHOTS / "card_entry_same_name_other_email.png"))
 
 
 def test_fill_from_card_then_enter_saves(
@@ -253,3 +290,112 @@ def test_alt_mnemonics_jump_to_fields(page: CardEntryPage, qtbot: QtBot) -> None
     assert QApplication.focusWidget() is page.email_edit
     qtbot.keyClick(page.email_edit, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
     assert QApplication.focusWidget() is page.event_combo
+
+
+def _contact_with_mobile(db: Database, name: str, typed: str, e164: str) -> uuid.UUID:
+    with db.sessions.begin() as session:
+        contact = Contact(full_name=name)
+        session.add(contact)
+        session.flush()
+        session.add(
+            ContactMethod(
+                contact_id=contact.id, kind=MethodKind.MOBILE, value=typed, normalized=e164
+            )
+        )
+        return contact.id
+
+
+def test_a_german_card_reads_its_numbers_in_germany(
+    page: CardEntryPage, qtbot: QtBot, sqlite_db: Database
+) -> None:
+    """Issue 11: "0176 95455361" on a German card became +86 and the duplicate was missed."""
+    existing = _contact_with_mobile(sqlite_db, "Jonas Weber", "+49 176 95455361", "+4917695455361")
+    kb = Keyboard(qtbot)
+    page.name_edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.name_edit)
+    for text in ("Jonas Weber", "Weber Technik", "Einkauf", "0176 95455361"):
+        kb.type(text)
+        if text != "0176 95455361":
+            kb.key(Qt.Key.Key_Tab)
+    # Nothing on the card says Germany yet: the setting (CN) reads it, and it is no CN number.
+    assert page.country.region == "CN"
+    assert page.country.warning.isVisible()
+    assert page.country.warning.text() == "0176 95455361: not a valid CN number; kept as written"
+    kb.key(Qt.Key.Key_Tab)
+    kb.type("jonas@weber-technik.de")
+    assert page.country.region == "DE"
+    assert page.country.combo.currentData() == "DE"
+    assert "e-mail domain .de" in page.country.hint.text()
+    assert not page.country.warning.isVisible()
+    qtbot.waitUntil(lambda: [m.id for m in page.duplicates] == [existing], timeout=5000)
+    assert "same mobile +49 176 95455361" in page.duplicates_label.text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.grab().save(str(SHOTS / "card_entry_german_card.png"))
+
+    with qtbot.waitSignal(page.lead_saved):
+        kb.key(Qt.Key.Key_Return)
+    [lead] = _leads(sqlite_db)
+    with sqlite_db.sessions() as session:
+        [(kind, value, normalized)] = session.execute(
+            select(ContactMethod.kind, ContactMethod.value, ContactMethod.normalized).where(
+                ContactMethod.lead_id == lead.id, ContactMethod.kind != MethodKind.EMAIL
+            )
+        ).all()
+    assert (kind, value, normalized) == ("mobile", "0176 95455361", "+4917695455361")
+    assert page.country.region == "CN"  # the next card starts from the setting again
+
+
+def test_f4_changes_the_country_of_the_card(
+    page: CardEntryPage, qtbot: QtBot, sqlite_db: Database
+) -> None:
+    kb = Keyboard(qtbot)
+    page.name_edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.name_edit)
+    for text in ("Sam Reporter", "Acme", "Buyer"):
+        kb.type(text)
+        kb.key(Qt.Key.Key_Tab)
+    kb.type("(415) 293-3313")
+    assert page.country.region == "CN"
+    assert "not a valid CN number; kept as written" in page.country.warning.text()
+    assert "the setting" in page.country.hint.text()
+
+    kb.key(Qt.Key.Key_F4)  # one key: into the country box, its text selected
+    assert page.country._in_combo(kb.focus())
+    kb.type("us")
+    kb.key(Qt.Key.Key_Return)
+    assert kb.focus() is page.phones_edit  # back where the user was
+    assert page.country.region == "US" and "chosen by you" in page.country.hint.text()
+    assert not page.country.warning.isVisible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.grab().save(str(SHOTS / "card_entry_f4_us.png"))
+
+    kb.key(Qt.Key.Key_F4)
+    kb.type("Deutsch")
+    kb.key(Qt.Key.Key_Escape)  # leaves the box as it was; the card stays
+    assert kb.focus() is page.phones_edit and page.phones_edit.text() == "(415) 293-3313"
+    assert page.country.region == "US"
+
+    with qtbot.waitSignal(page.lead_saved):
+        kb.key(Qt.Key.Key_Return)
+    with sqlite_db.sessions() as session:
+        normalized = session.scalar(
+            select(ContactMethod.normalized).where(ContactMethod.kind != MethodKind.EMAIL)
+        )
+    assert normalized == "+14152933313"
+
+
+def test_a_number_not_valid_anywhere_is_saved_as_typed(
+    page: CardEntryPage, qtbot: QtBot, sqlite_db: Database
+) -> None:
+    page.name_edit.setFocus()
+    qtbot.keyClicks(page.name_edit, "Odd Number")
+    page.phones_edit.setFocus()
+    qtbot.keyClicks(page.phones_edit, "1-955-371-0847 x371")
+    assert page.country.warning.text() == (
+        "1-955-371-0847 x371: not a valid CN number; kept as written"
+    )
+    with qtbot.waitSignal(page.lead_saved):
+        qtbot.keyClick(page.phones_edit, Qt.Key.Key_Return)
+    with sqlite_db.sessions() as session:
+        row = session.execute(select(ContactMethod.value, ContactMethod.normalized)).one()
+    assert tuple(row) == ("1-955-371-0847 x371", "19553710847")  # no made-up +86

@@ -112,6 +112,35 @@ def test_creates_new_records_when_nothing_matches(qtbot: QtBot, sqlite_db: Datab
         assert lead is not None and lead.status == "converted"
 
 
+def test_only_contacts_are_offered_and_only_a_duplicate_is_chosen(
+    qtbot: QtBot, sqlite_db: Database
+) -> None:
+    """Issue 11: the other 王伟 (another e-mail) is not offered; a lead never is; a contact
+    with only the same name is offered but not chosen."""
+    with sqlite_db.sessions.begin() as session:
+        company = Company(name="上海华东电子有限公司")
+        session.add(company)
+        session.flush()
+        other = Contact(full_name="王伟", company_id=company.id)
+        maybe = Contact(full_name="王伟", company_id=company.id)
+        session.add_all([other, maybe])
+        session.flush()
+        session.add(
+            ContactMethod(
+                contact_id=other.id, kind="email", value="w1@hdec.cn", normalized="w1@hdec.cn"
+            )
+        )
+        maybe_id = maybe.id
+    _lead(sqlite_db, person_name="Someone", company_name="", emails=["w2@hdec.cn"])  # a lead
+    lead_id = _lead(
+        sqlite_db, person_name="王伟", company_name="上海华东电子有限公司", emails=["w2@hdec.cn"]
+    )
+    dialog = _open(qtbot, sqlite_db, lead_id)
+    offered = [dialog.contact_combo.itemData(i) for i in range(dialog.contact_combo.count())]
+    assert offered == [None, maybe_id]
+    assert dialog.contact_combo.currentData() is None  # a similar name is not chosen for you
+
+
 def test_no_company_choice(qtbot: QtBot, sqlite_db: Database) -> None:
     lead_id = _lead(sqlite_db)
     dialog = _open(qtbot, sqlite_db, lead_id)

@@ -215,6 +215,42 @@ def test_lead_convert_button(qtbot, sqlite_db: Database) -> None:
     assert not form.convert_button.isEnabled()
 
 
+def test_a_number_not_valid_in_the_country_is_flagged_and_saved_as_typed(
+    qtbot, sqlite_db: Database
+) -> None:
+    """Issue 11: a US number typed in a form is no CN number: it is kept as typed, never +86."""
+    contact = _contact(sqlite_db)
+    form = ContactForm(sqlite_db.sessions, FakePrompts())
+    qtbot.addWidget(form)
+    form.resize(520, 900)
+    form.show()
+    _open(qtbot, form, contact)
+    form.methods.add_row("phone")
+    row = form.methods.row_widgets(1)
+    qtbot.keyClicks(row.value, "(415) 293-3313")
+    assert row.warning.text() == "not a valid CN number; kept as written"
+    assert not row.warning.isHidden()
+    with qtbot.waitSignal(form.saved):
+        _save(qtbot, form)
+    stored = load_record(sqlite_db.sessions, "contacts", contact).methods[1]
+    assert (stored.value, stored.normalized) == ("(415) 293-3313", "4152933313")
+    assert stored.problem == "not a valid CN number; kept as written"
+    row = form.methods.row_widgets(1)  # the form shows the saved record again
+    assert row.warning.text() == "not a valid CN number; kept as written"
+
+    # The contact's own country reads its numbers: the warning goes while typing it.
+    qtbot.keyClicks(form.editors["country"].edit, "USA")
+    assert row.warning.text() == "" and row.warning.isHidden()
+    with qtbot.waitSignal(form.saved):
+        _save(qtbot, form)
+    stored = load_record(sqlite_db.sessions, "contacts", contact).methods[1]
+    assert (stored.value, stored.normalized, stored.problem) == (
+        "(415) 293-3313",
+        "+14152933313",
+        None,
+    )
+
+
 def test_a_refresh_while_another_record_loads_shows_that_record(qtbot, sqlite_db: Database) -> None:
     anna = save_record(sqlite_db.sessions, "contacts", None, None, {"full_name": "Anna"}).detail.id
     bob = save_record(sqlite_db.sessions, "contacts", None, None, {"full_name": "Bob"}).detail.id

@@ -18,6 +18,8 @@ from sqlalchemy import select
 from crm_desktop.models import Company, Contact, ContactMethod
 from crm_desktop.models.database import Database
 from crm_desktop.services.imports.fields import CUSTOM
+from crm_desktop.services.imports.prepare import prepare_import
+from crm_desktop.services.imports.run import run_import
 from crm_desktop.views.import_wizard.state import (
     CHECK_PAGE,
     DUPLICATES_PAGE,
@@ -130,7 +132,8 @@ def test_import_fix_review_run_and_undo(
     dupes.decision_buttons["create"].click()  # per pair: Merge / Create new / Skip
     assert wizard.state.plan.reviews[3].action == "create"
     assert dupes.field_model.data(take, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
-    assert dupes.pair_model.data(dupes.pair_model.index(0, 3)) == "Create new"
+    assert dupes.pair_model.data(dupes.pair_model.index(0, 2)) == "Duplicate"
+    assert dupes.pair_model.data(dupes.pair_model.index(0, 4)) == "Create new"
     dupes.decision_buttons["merge"].click()
     assert dupes.field_model.setData(take, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
     review = wizard.state.plan.reviews[3]
@@ -176,3 +179,58 @@ def test_import_fix_review_run_and_undo(
         # Acme GmbH stays: undo_import checks "still used" before restoring Anna (a service bug).
         assert "深圳华信电子有限公司" not in set(companies)
     assert prompts.errors == []
+
+
+def test_possible_duplicates_are_listed_apart_with_a_rule_of_their_own(
+    qtbot, qtmodeltester, sqlite_db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11: 王伟 with his own e-mail is not listed; one with no e-mail or mobile is a
+    possible duplicate, created unless the user chooses otherwise."""
+    known = tmp_path / "known.csv"
+    known.write_text(
+        "姓名,公司,手机,邮箱\n王伟,上海华东电子有限公司,13900000001,w1@hdec.cn\n", "utf-8"
+    )
+    run_import(sqlite_db.sessions, prepare_import(sqlite_db.sessions, known, "contacts").plan)
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "姓名,公司,手机,邮箱\n"
+        "王伟,上海华东电子有限公司,13900000002,w2@hdec.cn\n"  # another 王伟
+        "王伟,上海华东电子有限公司,,\n"  # possibly the first one
+        "Wang Wei,,,W1@hdec.cn\n",  # the first one
+        "utf-8",
+    )
+    wizard = open_wizard(qtbot, sqlite_db, path)
+    wizard.resize(1000, 760)
+    for page in (MAPPING_PAGE, CHECK_PAGE, DUPLICATES_PAGE):
+        go_next(qtbot, wizard, page)
+    dupes = wizard.duplicates_page
+    assert dupes.possible_buttons["create"].isChecked()
+    dupes.find_button.click()
+    qtbot.waitUntil(lambda: dupes.report is not None and dupes.isComplete())
+    qtmodeltester.check(dupes.pair_model)
+    model = dupes.pair_model
+    shown = [
+        [model.data(model.index(r, c)) for c in (model.ROW, model.KIND, model.DECISION)]
+        for r in range(model.rowCount())
+    ]
+    assert shown == [
+        ["3", "Possible duplicate", "Create new (the rule)"],
+        ["4", "Duplicate", "Skip (the rule)"],
+    ]
+    assert "Possible duplicates: 1, created" in dupes.found_label.text()
+    dupes.grab().save("/tmp/dupes-wizard-duplicates.png")
+
+    dupes.possible_buttons["skip"].click()  # a new rule: looked for again
+    qtbot.waitUntil(lambda: "Possible duplicates: 1, skipped" in dupes.found_label.text())
+    assert model.data(model.index(0, model.DECISION)) == "Skip (the rule)"
+    assert wizard.state.plan.on_possible == "skip"
+    go_next(qtbot, wizard, SUMMARY_PAGE)
+    summary = wizard.summary_page
+    assert summary.count_labels["created"].text() == "1"
+    assert summary.count_labels["skipped"].text() == "2"
+    assert summary.duplicates_label.text() == (
+        "Duplicates: 1, skipped (same e-mail: 1, skipped)\n"
+        "Possible duplicates: 1, skipped "
+        "(same name at the same company, no conflicting e-mail or mobile: 1, skipped)"
+    )
+    summary.grab().save("/tmp/dupes-wizard-summary.png")

@@ -124,8 +124,11 @@ def test_pair_field_note_and_batch_models(  # type: ignore[no-untyped-def]
     qtmodeltester.check(model)
     [pair] = pairs.pairs
     assert model.data(model.index(0, model.MATCHES)) == "Anna Berg (row 3 of this file)"
-    assert model.data(model.index(0, model.DECISION)) == "Rule applies"
-    model.set_reviewing(True)
+    assert model.data(model.index(0, model.KIND)) == "Duplicate"
+    assert model.data(model.index(0, model.DECISION)) == "Skip (the rule)"
+    model.set_rules("fill", "create")
+    assert model.data(model.index(0, model.DECISION)) == "Merge (the rule)"
+    model.set_rules("review", "create")
     assert model.data(model.index(0, model.DECISION)) == "Skip (not reviewed)"
     model.set_review(0, Review("merge", frozenset({"city"})))
     assert model.data(model.index(0, model.DECISION)) == "Merge, 1 field(s) from the file"

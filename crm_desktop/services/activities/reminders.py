@@ -28,8 +28,8 @@ from crm_desktop.models import Activity
 from crm_desktop.services.activities.store import RecordRef, link_ids, link_labels, live_activity
 from crm_desktop.services.activities.tasks import TODO_KINDS, open_conditions
 from crm_desktop.services.changes import Changes
-from crm_desktop.services.pipeline.history import current_user_id
 from crm_desktop.services.records import ValidationError
+from crm_desktop.services.users import current_user_id
 
 MEETING_LEAD = dt.timedelta(minutes=15)
 # A poll claims at most this many; the rest come at the next poll.

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, true, union_all, update
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from crm_desktop.models import (
     Activity,
@@ -28,8 +27,9 @@ from crm_desktop.models import (
 )
 from crm_desktop.services.activities.follow_up import refresh_follow_up, refresh_for
 from crm_desktop.services.changes import Changes
-from crm_desktop.services.pipeline.history import current_user_id
-from crm_desktop.services.records import RecordNotFoundError, StaleRecordError, ValidationError
+from crm_desktop.services.records import RecordNotFoundError, ValidationError
+from crm_desktop.services.users import current_user_id
+from crm_desktop.services.versioned import check_version, stale_as_error
 
 KINDS = tuple(k.value for k in ActivityKind)
 CHANGES = Changes(activities=True)
@@ -157,46 +157,42 @@ def save_activity(
     errors = _validate(data)
     if errors:
         raise ValidationError(errors)
-    try:
-        with sessions.begin() as session:
-            links = complete_links(
-                session,
-                lead_id=data.lead_id,
-                contact_id=data.contact_id,
-                company_id=data.company_id,
-                deal_id=data.deal_id,
-            )
-            owner_id = data.owner_id or current_user_id(session)
-            before: tuple[uuid.UUID | None, uuid.UUID | None] = (None, None)
-            if activity_id is None:
-                activity = Activity(owner_id=owner_id)
-                session.add(activity)
-            else:
-                activity = live_activity(session, activity_id)
-                before = (activity.contact_id, activity.company_id)
-                if expected_version is not None and activity.version != expected_version:
-                    raise StaleRecordError("Someone else changed this activity meanwhile.")
-                if data.owner_id is not None:
-                    activity.owner_id = data.owner_id
-            activity.lead_id, activity.contact_id, activity.company_id, activity.deal_id = links
-            activity.kind = data.kind
-            activity.subject = data.subject.strip()
-            activity.body = (data.body or "").strip() or None
-            if activity.occurs_at != data.occurs_at or activity.remind_at != data.remind_at:
-                activity.reminded_at = None  # a new time deserves a new reminder
-            activity.occurs_at = data.occurs_at
-            activity.duration_minutes = data.duration_minutes
-            activity.outcome = (data.outcome or "").strip() or None
-            _set_done(activity, data.done, utcnow())
-            activity.remind_at = data.remind_at
-            activity.updated_at = utcnow()
-            session.flush()
-            refresh_follow_up(
-                session, (before[0], activity.contact_id), (before[1], activity.company_id)
-            )
-            detail = _detail(session, activity)
-    except StaleDataError:
-        raise StaleRecordError("Someone else changed this activity meanwhile.") from None
+    with stale_as_error("activity"), sessions.begin() as session:
+        links = complete_links(
+            session,
+            lead_id=data.lead_id,
+            contact_id=data.contact_id,
+            company_id=data.company_id,
+            deal_id=data.deal_id,
+        )
+        owner_id = data.owner_id or current_user_id(session)
+        before: tuple[uuid.UUID | None, uuid.UUID | None] = (None, None)
+        if activity_id is None:
+            activity = Activity(owner_id=owner_id)
+            session.add(activity)
+        else:
+            activity = live_activity(session, activity_id)
+            before = (activity.contact_id, activity.company_id)
+            check_version(activity, expected_version, "activity")
+            if data.owner_id is not None:
+                activity.owner_id = data.owner_id
+        activity.lead_id, activity.contact_id, activity.company_id, activity.deal_id = links
+        activity.kind = data.kind
+        activity.subject = data.subject.strip()
+        activity.body = (data.body or "").strip() or None
+        if activity.occurs_at != data.occurs_at or activity.remind_at != data.remind_at:
+            activity.reminded_at = None  # a new time deserves a new reminder
+        activity.occurs_at = data.occurs_at
+        activity.duration_minutes = data.duration_minutes
+        activity.outcome = (data.outcome or "").strip() or None
+        _set_done(activity, data.done, utcnow())
+        activity.remind_at = data.remind_at
+        activity.updated_at = utcnow()
+        session.flush()
+        refresh_follow_up(
+            session, (before[0], activity.contact_id), (before[1], activity.company_id)
+        )
+        detail = _detail(session, activity)
     return SavedActivity(detail, CHANGES)
 
 

@@ -29,7 +29,7 @@ from crm_desktop.models import Activity, User
 from crm_desktop.services.activities.schedule import Bucket, day_window
 from crm_desktop.services.activities.store import RecordRef, link_ids, link_labels
 from crm_desktop.services.listing import Option
-from crm_desktop.services.pipeline.history import current_user_id
+from crm_desktop.services.users import current_user_id
 
 # The kinds that can be to-dos (calls and meetings only while not done).
 TODO_KINDS: tuple[str, ...] = ("task", "meeting", "call")

@@ -4,7 +4,10 @@ For every row: blank, left out by the user, a vCard group, failed (a problem in 
 or a name that matches no owner or stage), a duplicate (skipped, or merged under the
 import's rule or the user's review), or new. New records and merges into them stay in
 memory until the batch is written; merges into records already in the database are
-applied after one read of those records.
+applied after one read of those records. A duplicate follows the import's rule for
+duplicates, a possible duplicate (services/same_person.py) its rule for those; each is
+counted by reason and outcome. A read-only run (`read_only`, the wizard's "Find
+duplicates") decides every row the same way and writes nothing.
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ from crm_desktop.services.imports.columns import (
 from crm_desktop.services.imports.matching import DuplicateFinder, Match, NewRecord
 from crm_desktop.services.imports.plan import ImportPlan, Review
 from crm_desktop.services.imports.resolver import Resolver, UnknownName
+from crm_desktop.services.imports.tally import Action, Tally
 from crm_desktop.services.imports.transform import MethodValue, Problem, RowRecord
-from crm_desktop.services.imports.writer import BatchWriter, RowProblem, StaleRecord
+from crm_desktop.services.imports.writer import BatchWriter, RowProblem
+from crm_desktop.services.versioned import StaleRecordError
 
 Note = tuple[int, str, str]  # row, field, reason
 _REF_FIELDS = {
@@ -65,6 +70,11 @@ class Counts:
     failed: int = 0
     blank: int = 0
     groups: int = 0
+    duplicates: Tally = field(default_factory=dict)  # (reason, what was done) -> rows
+
+    def tally(self, category: str, action: Action) -> None:
+        key = (category, action)
+        self.duplicates[key] = self.duplicates.get(key, 0) + 1
 
 
 @dataclass
@@ -75,6 +85,7 @@ class _DbMerge:
     take_file: frozenset[str]
     tags: list[uuid.UUID]
     reason: str
+    category: str
 
 
 @dataclass
@@ -91,13 +102,23 @@ class BatchRun:
     failures: list[Note] = field(default_factory=list)
     skips: list[Note] = field(default_factory=list)
     observer: MatchObserver | None = None
+    read_only: bool = False
     _seq: int = 0
     _touched: set[str] = field(default_factory=set)
     _observed: list[tuple[RowRecord, Match]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.resolver = Resolver(self.session, self.batch_id, self.user_id, utcnow(), self.dry_run)
-        self.finder = DuplicateFinder(self.session, self.plan.target, self.plan.threshold)
+        self.resolver = Resolver(
+            self.session,
+            self.batch_id,
+            self.user_id,
+            utcnow(),
+            self.dry_run,
+            read_only=self.read_only,
+        )
+        self.finder = DuplicateFinder(
+            self.session, self.plan.target, self.plan.threshold, remember_created=self.read_only
+        )
         self.target = self.plan.target
 
     # ---- the batch -------------------------------------------------------------------------
@@ -144,7 +165,9 @@ class BatchRun:
             if action == "skip":
                 assert match is not None
                 counts.skipped += 1
-                self._skip(record.row, "duplicate", match.reason)
+                counts.tally(match.category, "skipped")
+                kind = "possible duplicate" if match.possible else "duplicate"
+                self._skip(record.row, kind, match.reason)
                 continue
             refs = self._with_company(record, refs, company, create=True)
             columns = entity_columns(self.target, record, refs, now, self.currency)
@@ -156,18 +179,24 @@ class BatchRun:
                 company_of_new[new.id] = refs.company_id
                 self.finder.remember_new(new, record, refs.company_id)
                 counts.created += 1
+                if match is not None:
+                    counts.tally(match.category, "created")
             elif match.new is not None:
                 self._merge_new(match.new, record, columns, mode, take, row_tags, tags)
                 self.finder.remember_new(match.new, record, refs.company_id)
                 counts.merged += 1
+                counts.tally(match.category, "merged")
             else:
                 assert match.db_id is not None
                 db_merges[match.db_id].append(
-                    _DbMerge(record, columns, mode, take, row_tags, match.reason)
+                    _DbMerge(record, columns, mode, take, row_tags, match.reason, match.category)
                 )
                 self.finder.remember_db(match.db_id, record, refs.company_id)
         if self._observed:
             self._tell_observer(writer)
+        if self.read_only:
+            self._end_read_only(db_merges, counts, created, company_of_new)
+            return
         writer.insert(self.resolver.take_pending(), created, tags, self.resolver)
         if db_merges:
             self._write_merges(writer, db_merges, counts, problems)
@@ -181,6 +210,21 @@ class BatchRun:
             self._touched.add("companies")
         if self.resolver.created_contacts:
             self._touched.add("contacts")
+
+    def _end_read_only(
+        self,
+        db_merges: Mapping[uuid.UUID, list[_DbMerge]],
+        counts: Counts,
+        created: list[NewRecord],
+        company_of_new: dict[uuid.UUID, uuid.UUID | None],
+    ) -> None:
+        """Nothing is written: merges count as done, records named by rows are forgotten."""
+        for merges in db_merges.values():
+            for merge in merges:
+                counts.updated += 1
+                counts.tally(merge.category, "merged")
+        self.resolver.take_pending()
+        self.finder.end_batch(created, company_of_new)
 
     def _prefetch(self, live: Sequence[RowRecord]) -> dict[int, uuid.UUID | None]:
         """Existing companies the rows name, then every duplicate key of the batch."""
@@ -252,18 +296,21 @@ class BatchRun:
         self, record: RowRecord, match: Match | None
     ) -> tuple[str, MergeMode, frozenset[str]]:
         rule = self.plan.on_duplicate
-        if match is None or rule == "create":
+        if match is None:
             return "create", "fill", frozenset()
-        if rule == "skip":
-            return "skip", "fill", frozenset()
+        review: Review | None = self.plan.reviews.get(record.row) if rule == "review" else None
+        if review is not None:
+            if review.action == "merge":
+                return "merge", "review", review.take_file
+            return review.action, "fill", frozenset()
+        if match.possible:
+            # Another person until someone says otherwise; "merge" only fills empty fields.
+            return self.plan.on_possible, "fill", frozenset()
         if rule in ("fill", "overwrite"):
             return "merge", rule, frozenset()
-        review: Review | None = self.plan.reviews.get(record.row)
-        if review is None or review.action == "skip":
-            return "skip", "review", frozenset()
-        if review.action == "create":
+        if rule == "create":
             return "create", "fill", frozenset()
-        return "merge", "review", review.take_file
+        return "skip", "fill", frozenset()  # "skip", and "review" with no decision
 
     def _tell_observer(self, writer: BatchWriter) -> None:
         assert self.observer is not None
@@ -325,6 +372,7 @@ class BatchRun:
                         _problem("duplicate", "the matching record was deleted while importing")
                     )
                     self._fail(merge.record, problems, counts)
+                    counts.tally(merge.category, "failed")
                 continue
             own = before.get("import_batch_id") == self.batch_id
             state = dict(before)
@@ -353,14 +401,16 @@ class BatchRun:
                 outcomes.append((merge, bool(step) or added))
             try:
                 writer.update(record_id, before, changed, new_methods, new_tags, own)
-            except StaleRecord:
+            except StaleRecordError:
                 for merge, _ in outcomes:
                     merge.record.problems.append(
                         _problem("duplicate", "someone changed the matching record meanwhile")
                     )
                     self._fail(merge.record, problems, counts)
+                    counts.tally(merge.category, "failed")
                 continue
             for merge, did in outcomes:
+                counts.tally(merge.category, "merged" if did else "skipped")
                 if not did:
                     counts.skipped += 1
                     self._skip(merge.record.row, "duplicate", f"{merge.reason}: nothing new")

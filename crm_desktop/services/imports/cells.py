@@ -15,6 +15,23 @@ from typing import Literal
 
 CellValue = str | int | float | bool | dt.date | dt.datetime | dt.time | None
 DateOrder = Literal["DMY", "MDY", "YMD"]
+Flag = tuple[int | None, str]  # (0-based column, or None for the whole row; the reason)
+
+
+class FlaggedRow(list[CellValue]):
+    """A row the reader could not read as it is: the cells it could read, and `flags`,
+    why the row must not be imported (a cell past the size limit, bytes no encoding reads).
+
+    Readers yield it in place of a plain list, so row numbers stay right; the transform
+    turns each flag into a problem naming the row's column.
+    """
+
+    __slots__ = ("flags",)
+
+    def __init__(self, cells: Iterable[CellValue], flags: tuple[Flag, ...]) -> None:
+        super().__init__(cells)
+        self.flags = flags
+
 
 ALL_ORDERS: frozenset[DateOrder] = frozenset(("DMY", "MDY", "YMD"))
 _EXCEL_1900 = dt.date(1899, 12, 30)  # serial 0 counting Excel's phantom 29 Feb 1900

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -21,6 +21,8 @@ from crm_desktop.models import ImportBatch, ImportProblem, ImportStatus, User
 from crm_desktop.models.sqlite_files import refuse_database_file
 from crm_desktop.services.imports.lease import is_busy
 from crm_desktop.services.imports.plan import ImportPlan, PlanError
+from crm_desktop.services.imports.tally import DuplicateCounts
+from crm_desktop.services.sheet_cells import xlsx_cells
 
 # Columns a problem sheet adds after the file's own; importing it again leaves them out.
 ADDED_COLUMNS: Final = ("crm-desktop: row in the file", "crm-desktop: problem")
@@ -44,6 +46,7 @@ class BatchInfo:
     failed: int
     user: str
     busy: bool = False  # a window or program runs it now (holds its lease)
+    duplicates: DuplicateCounts = field(default_factory=DuplicateCounts)  # per reason
 
     @property
     def can_resume(self) -> bool:
@@ -62,6 +65,11 @@ class BatchInfo:
             f"{self.created:,} created, {self.updated:,} updated, {self.merged:,} merged, "
             f"{self.skipped:,} skipped, {self.failed:,} failed"
         )
+        if self.duplicates:
+            counts += (
+                f"; {self.duplicates.total(False):,} duplicates, "
+                f"{self.duplicates.total(True):,} possible duplicates"
+            )
         progress = "" if self.status == "complete" else f" ({self.rows_done:,} rows done)"
         return (
             f"{self.id}  {when}  {self.file_name}{sheet} -> {self.target}  "
@@ -111,6 +119,7 @@ def list_batches(sessions: sessionmaker[Session], limit: int = 500) -> list[Batc
                     batch.failed,
                     user or "",
                     busy,
+                    DuplicateCounts.from_json(batch.duplicates),
                 )
             )
     return out
@@ -184,17 +193,18 @@ def save_problem_rows(sessions: sessionmaker[Session], batch_id: uuid.UUID, path
             headers = []
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Problems")
+    cell = xlsx_cells(sheet)  # a cell "=1+1" from the file stays text, never a formula
     rows = 0
     offset = 0
     width = len(headers)
     chunk = problem_rows(sessions, batch_id, 5000, offset)
     widest = max((len(p.cells) for p in chunk), default=0)
     names = headers + [f"Column {i + 1}" for i in range(width, max(width, widest))]
-    sheet.append([*names, *ADDED_COLUMNS])
+    sheet.append([cell(name) for name in (*names, *ADDED_COLUMNS)])
     while chunk:
         for problem in chunk:
             cells = list(problem.cells) + [""] * (len(names) - len(problem.cells))
-            sheet.append([*cells[: len(names)], problem.row, problem.reason])
+            sheet.append([*map(cell, cells[: len(names)]), problem.row, cell(problem.reason)])
             rows += 1
         offset += len(chunk)
         chunk = problem_rows(sessions, batch_id, 5000, offset)

@@ -32,6 +32,10 @@ from crm_desktop.services.imports.fields import (
 
 OnDuplicate = Literal["skip", "fill", "overwrite", "create", "review"]
 ON_DUPLICATE: Final[tuple[OnDuplicate, ...]] = ("skip", "fill", "overwrite", "create", "review")
+# A possible duplicate (a close name at the same company, or one shared e-mail or mobile and
+# one conflicting: services/same_person.py) is another person until someone says otherwise.
+OnPossible = Literal["create", "skip", "merge"]
+ON_POSSIBLE: Final[tuple[OnPossible, ...]] = ("create", "skip", "merge")
 DEFAULT_THRESHOLD: Final = 85
 _MAPPING_KEY: Final = "import.mapping."
 
@@ -42,7 +46,8 @@ class PlanError(ValueError):
 
 @dataclass(frozen=True)
 class Review:
-    """The user's decision on one duplicate row under on_duplicate="review".
+    """The user's decision on one duplicate or possible duplicate row under
+    on_duplicate="review" (a possible duplicate nobody decided on follows on_possible).
 
     action: "skip" the row, "create" a new record anyway, or "merge" it into the match;
     when merging, `take_file` lists the fields whose file value replaces the record's.
@@ -63,7 +68,8 @@ class ImportPlan:
     header_row: int = 0  # 0-based index of the header row in the sheet
     encoding: str | None = None
     delimiter: str | None = None
-    on_duplicate: OnDuplicate = "skip"
+    on_duplicate: OnDuplicate = "skip"  # rows that are duplicates (the same e-mail or mobile)
+    on_possible: OnPossible = "create"  # rows that are possible duplicates ("merge" fills)
     threshold: int = DEFAULT_THRESHOLD  # percent; a close name at the same company
     region: str = "CN"
     date_orders: Mapping[int, DateOrder] = field(default_factory=dict)  # column -> order
@@ -97,6 +103,8 @@ class ImportPlan:
                 raise PlanError(f"default for {key!r}: no field of {self.target}")
         if self.on_duplicate not in ON_DUPLICATE:
             raise PlanError(f"{self.on_duplicate!r}: use one of {', '.join(ON_DUPLICATE)}")
+        if self.on_possible not in ON_POSSIBLE:
+            raise PlanError(f"{self.on_possible!r}: use one of {', '.join(ON_POSSIBLE)}")
         if not 50 <= self.threshold <= 100:
             raise PlanError("the name similarity threshold must be between 50 and 100")
 
@@ -130,6 +138,7 @@ class ImportPlan:
             "encoding": self.encoding,
             "delimiter": self.delimiter,
             "on_duplicate": self.on_duplicate,
+            "on_possible": self.on_possible,
             "threshold": self.threshold,
             "region": self.region,
             "date_orders": {str(k): v for k, v in self.date_orders.items()},
@@ -159,6 +168,7 @@ class ImportPlan:
                 encoding=data.get("encoding"),
                 delimiter=data.get("delimiter"),
                 on_duplicate=cast(OnDuplicate, data.get("on_duplicate", "skip")),
+                on_possible=cast(OnPossible, data.get("on_possible", "create")),
                 threshold=int(data.get("threshold", DEFAULT_THRESHOLD)),
                 region=str(data.get("region", "CN")),
                 date_orders={
@@ -188,6 +198,9 @@ def _order(text: str) -> DateOrder:
 # ---- mapping files (crm-desktop import --mapping FILE.json) ------------------------------------
 
 
+_MAPPING_BYTES = 1 << 20
+
+
 def read_mapping_file(path: Path, plan: ImportPlan) -> ImportPlan:
     """Apply a mapping file to a plan: {"target": ..., "columns": {header: field}, ...}.
 
@@ -196,11 +209,22 @@ def read_mapping_file(path: Path, plan: ImportPlan) -> ImportPlan:
     """
     try:
         refuse_database_file(path)  # the database's own file: never opened (sqlite_files.py)
+        if path.stat().st_size > _MAPPING_BYTES:
+            raise PlanError(f"{path.name}: a mapping file this large is no mapping file")
         data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise PlanError(f"{path.name}: not a readable mapping file ({exc})") from exc
     if not isinstance(data, dict):
         raise PlanError(f"{path.name}: a mapping file holds one JSON object")
+    try:
+        return _apply_mapping(path, plan, data)
+    except PlanError:
+        raise
+    except (TypeError, ValueError, AttributeError) as exc:  # "columns": [1, 2] and the like
+        raise PlanError(f"{path.name}: not a mapping file this program wrote ({exc})") from exc
+
+
+def _apply_mapping(path: Path, plan: ImportPlan, data: dict[str, Any]) -> ImportPlan:
     target = check_target(str(data.get("target", plan.target)))
     columns = list(plan.columns)
     named = dict(data.get("columns", {}))

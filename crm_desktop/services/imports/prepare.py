@@ -13,7 +13,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm_desktop.services.imports.cells import CellValue, DateOrder, cell_text, date_orders
+from crm_desktop.services.imports.cells import (
+    CellValue,
+    DateOrder,
+    FlaggedRow,
+    cell_text,
+    date_orders,
+)
 from crm_desktop.services.imports.fields import IGNORE, Target, fields_of
 from crm_desktop.services.imports.header import detect_header
 from crm_desktop.services.imports.headers import match_headers
@@ -25,6 +31,7 @@ from crm_desktop.services.imports.source import (
     inspect_file,
     preview_rows,
 )
+from crm_desktop.services.imports.workbooks import check_sheet
 from crm_desktop.services.settings import default_region
 
 PREVIEW_ROWS = 200
@@ -71,14 +78,29 @@ def prepare_import(
     if sheet is not None and sheet not in info.sheets:
         raise ImportFileError(f"{info.path.name} has no sheet named {sheet!r}")
     sheet = sheet if sheet is not None else default_sheet(info)  # the plan names it
+    if sheet is not None:
+        # Refused now, not after the columns are mapped (the preview reads only the start);
+        # a sheet of fifty thousand rows and more is measured when it is read whole.
+        check_sheet(info.path, info.sha256, sheet, quick=True)
     preview = preview_rows(info, sheet, PREVIEW_ROWS)
     if not any(any(cell_text(c) for c in row) for row in preview):
+        _refuse_unread(info, preview)
         raise ImportFileError(f"{info.path.name}: the sheet is empty")
     row = detect_header(preview) if header_row is None else header_row
+    if 0 <= row < len(preview) and isinstance(preview[row], FlaggedRow) and not preview[row]:
+        _refuse_unread(info, preview[row : row + 1], row)
     prepared = _with_header(sessions, info, replace(base, sheet=sheet), preview, row)
     if not any(any(cell_text(c) for c in r) for r in preview[row + 1 :]):
         raise ImportFileError(f"{info.path.name} has no rows under its header (row {row + 1})")
     return prepared
+
+
+def _refuse_unread(info: FileInfo, rows: Sequence[Sequence[CellValue]], first: int = 0) -> None:
+    """A file whose only rows (or whose header) the reader could not read: say why."""
+    for number, row in enumerate(rows, start=first + 1):
+        if isinstance(row, FlaggedRow):
+            reason = "; ".join(reason for _column, reason in row.flags)
+            raise ImportFileError(f"{info.path.name}: row {number} cannot be read: {reason}")
 
 
 def _with_header(

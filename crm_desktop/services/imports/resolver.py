@@ -55,6 +55,9 @@ class Resolver:
     owner_id: uuid.UUID | None
     now: dt.datetime
     dry_run: bool = False
+    # Writes nothing (the wizard's "Find duplicates"): events, sources and tags it would
+    # create get an id and a name in memory only; companies and contacts stay pending.
+    read_only: bool = False
     pending: list[PendingRow] = field(default_factory=list)
     created_companies: list[uuid.UUID] = field(default_factory=list)
     created_contacts: list[uuid.UUID] = field(default_factory=list)
@@ -172,6 +175,9 @@ class Resolver:
     def _create(self, model: Any, **values: Any) -> uuid.UUID:
         """Insert one small record (event, source, tag) now, in the batch's transaction."""
         new_id = uuid.uuid4()
+        if self.read_only:
+            self._labels[(model.__tablename__, new_id)] = str(values.get("name") or "")
+            return new_id
         row = {"id": new_id, "created_at": self.now, "updated_at": self.now, "version": 1}
         self.session.execute(insert(model), [{**row, **values}])
         return new_id

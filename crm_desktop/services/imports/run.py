@@ -31,8 +31,10 @@ from crm_desktop.services.changes import Changes
 from crm_desktop.services.events import default_user_id
 from crm_desktop.services.imports.batch import BatchRun, Counts, MatchObserver
 from crm_desktop.services.imports.lease import Lease, LeaseLost, claim, hold_new
+from crm_desktop.services.imports.limits import take_batch
 from crm_desktop.services.imports.plan import ImportPlan, PlanError, remember_mapping
 from crm_desktop.services.imports.source import FileInfo, ImportFileError, inspect_file, open_rows
+from crm_desktop.services.imports.tally import DuplicateCounts
 from crm_desktop.services.imports.transform import RowRecord, RowTransformer
 from crm_desktop.services.imports.vcards import card_records, count_cards
 from crm_desktop.services.settings import default_currency
@@ -70,10 +72,15 @@ class ImportReport:
     groups: int = 0  # vCard contact groups (counted in skipped)
     failures: tuple[RowNote, ...] = ()
     skips: tuple[RowNote, ...] = ()
+    # Phone numbers imported as written because they are no valid number of the row's
+    # country (or read with a guess): how many, and the first REPORT_LIMIT of them.
+    flagged: int = 0
+    flags: tuple[RowNote, ...] = ()
     seconds: float = 0.0
     cancelled: bool = False
     dry_run: bool = False
     changes: Changes = field(default_factory=Changes)
+    duplicates: DuplicateCounts = field(default_factory=DuplicateCounts)  # per reason
 
     @property
     def accounted(self) -> int:
@@ -91,6 +98,9 @@ class ImportReport:
         ]
         if self.blank:
             parts.append(f"{self.blank:,} blank")
+        if self.flagged:
+            numbers = "phone number" if self.flagged == 1 else "phone numbers"
+            parts.append(f"{self.flagged:,} {numbers} kept as written")
         head = "Would import" if self.dry_run else ("Stopped" if self.cancelled else "Imported")
         return f"{head} {self.file_name}: {self.rows:,} {label}s: " + ", ".join(parts)
 
@@ -196,6 +206,7 @@ def resume_import(
                 merged=batch.merged,
                 skipped=batch.skipped,
                 failed=batch.failed,
+                duplicates=DuplicateCounts.from_json(batch.duplicates).tally(),
             )
             done = batch.rows_done
             user = batch.user_id
@@ -264,6 +275,7 @@ def _run(
         observer=observer,
     )
     start_done = done
+    flags = _Flags(plan)
     total = 0
     cancelled = False
     batches = 0
@@ -282,9 +294,10 @@ def _run(
             if stop_after is not None and batches >= stop_after:
                 status = ImportStatus.RUNNING  # as if the process had died here
                 break
-            chunk = list(itertools.islice(source.records, batch_rows))
+            chunk = take_batch(source.records, batch_rows)
             if not chunk:
                 break
+            flags.add(chunk)
             runner.run(chunk, counts)
             done += len(chunk)
             _save_counts(session, lease, counts, done, total, ImportStatus.RUNNING, None)
@@ -337,11 +350,32 @@ def _run(
         groups=counts.groups,
         failures=tuple(RowNote(*n) for n in runner.failures),
         skips=tuple(RowNote(*n) for n in runner.skips),
+        flagged=flags.count,
+        flags=tuple(flags.notes),
         seconds=time.monotonic() - started,
         cancelled=cancelled,
         dry_run=dry_run,
         changes=runner.changes(),
+        duplicates=DuplicateCounts.of(counts.duplicates),
     )
+
+
+class _Flags:
+    """The flagged phone numbers of the rows an import takes (not failed, not left out)."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        self.excluded = plan.excluded
+        self.count = 0
+        self.notes: list[RowNote] = []
+
+    def add(self, records: list[RowRecord]) -> None:
+        for record in records:
+            if record.flags and record.ok and record.row not in self.excluded:
+                self.count += len(record.flags)
+                room = max(0, REPORT_LIMIT - len(self.notes))
+                self.notes.extend(
+                    RowNote(record.row, f.field, f.reason) for f in record.flags[:room]
+                )
 
 
 def _refresh_statistics(session: Session, dry_run: bool) -> None:
@@ -399,6 +433,7 @@ def _save_counts(
             merged=counts.merged,
             skipped=counts.skipped + counts.blank,
             failed=counts.failed,
+            duplicates=DuplicateCounts.of(counts.duplicates).to_json(),
         )
     if done is not None:
         values["rows_done"] = done

@@ -3,6 +3,8 @@
 The wizard's preview step: bad e-mails, phones that are no phone numbers, dates that
 are no dates, rows without a name, each on its sheet row with the column and the
 reason, so the user fixes the cell or leaves the row out before anything is written.
+Rows that import but hold a phone number that is not valid in its country (kept as
+written) are listed too, flagged, so a wrong country for the whole file shows here.
 Reading a million rows takes a while: progress is reported and the scan can be cancelled.
 """
 
@@ -22,13 +24,17 @@ from crm_desktop.services.imports.transform import Problem, RowTransformer
 from crm_desktop.services.imports.vcards import card_records, count_cards
 
 ISSUE_LIMIT: Final = 20_000
+FLAG_LIMIT: Final = 1_000  # flagged rows listed: enough to see what is wrong and fix some
 
 
 @dataclass(frozen=True)
 class RowIssue:
+    """A row with problems (not imported unless fixed) or flags (imported, worth a look)."""
+
     row: int
     problems: tuple[Problem, ...]
     cells: tuple[str, ...]
+    flags: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,9 @@ class ScanReport:
     issue_count: int
     cancelled: bool
     seconds: float
+    flagged: tuple[RowIssue, ...] = ()  # rows that import, with flags: the first FLAG_LIMIT
+    flag_count: int = 0  # phone numbers in them kept as written (or read with a guess)
+    flag_rows: int = 0  # how many such rows
 
 
 def scan_rows(
@@ -51,7 +60,8 @@ def scan_rows(
     started = time.monotonic()
     info = inspect_file(Path(plan.path), plan.encoding, plan.delimiter)
     issues: list[RowIssue] = []
-    count = blank = rows = 0
+    flagged: list[RowIssue] = []
+    count = blank = rows = flags = flag_rows = 0
     cancelled = False
     if info.format == "vcf":
         total = count_cards(info.path)
@@ -77,13 +87,24 @@ def scan_rows(
             if record.blank:
                 blank += 1
                 continue
-            if record.row in plan.excluded or not record.problems:
+            if record.row in plan.excluded or not (record.problems or record.flags):
                 continue
-            count += 1
-            if len(issues) < limit:
-                issues.append(RowIssue(record.row, tuple(record.problems), tuple(record.cells)))
+            if record.problems:
+                count += 1
+                kept, room = issues, limit
+            else:
+                flags += len(record.flags)
+                flag_rows += 1
+                kept, room = flagged, FLAG_LIMIT
+            if len(kept) < room:
+                kept.append(
+                    RowIssue(
+                        record.row, tuple(record.problems), tuple(record.cells), tuple(record.flags)
+                    )
+                )
     finally:
         close()
     if progress is not None:
         progress(1.0, f"Checked {rows:,} rows")
-    return ScanReport(rows, blank, tuple(issues), count, cancelled, time.monotonic() - started)
+    seconds = time.monotonic() - started
+    return ScanReport(rows, blank, tuple(issues), count, cancelled, seconds, tuple(flagged), flags)

@@ -10,9 +10,6 @@ file and saying what to do.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import datetime as dt
 import hashlib
 import itertools
 import re
@@ -22,14 +19,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Literal
 
 import python_calamine as calamine
 
 from crm_desktop.models.sqlite_files import DatabaseFileInUse, refuse_database_file
-from crm_desktop.services.imports import textfile
+from crm_desktop.services.imports import textfile, workbooks
 from crm_desktop.services.imports.cells import CellValue
 from crm_desktop.services.imports.compound import CompoundFile, biff_globals
+from crm_desktop.services.imports.errors import ImportFileError
+from crm_desktop.services.imports.package import PackageError, check_zip, xls_grids
+from crm_desktop.services.imports.textrows import text_rows
 from crm_desktop.services.imports.xlsx_head import head_rows
 
 Format = Literal["xlsx", "xls", "ods", "csv", "vcf"]
@@ -47,15 +47,24 @@ _NOT_SHEETS = (
     (b"Rar!", "a RAR archive"),
     (b"{\\rtf", "an RTF document"),
 )
-_ENCRYPTED = "is encrypted (password protected): save it without a password and try again"
+_ENCRYPTED = workbooks.ENCRYPTED
 _SAVE_AS = "open it in Excel or LibreOffice, save it as .xlsx and try again"
 _CONTROL = frozenset(range(1, 9)) | frozenset(range(0x0E, 0x20))
 _TEXT_EXTENSIONS = {".csv", ".tsv", ".txt", ".tab"}
+_detected: dict[str, str] = {}  # content hash -> encoding found (a whole-file read each time)
 _VCARD_EXTENSIONS = {".vcf", ".vcard"}
 
 
-class ImportFileError(Exception):
-    """A file that cannot be imported; the message is one line naming the file and why."""
+__all__ = [
+    "FileInfo",
+    "Format",
+    "ImportFileError",
+    "RowStream",
+    "default_sheet",
+    "inspect_file",
+    "open_rows",
+    "preview_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -118,7 +127,7 @@ def inspect_file(path: Path, encoding: str | None = None, delimiter: str | None 
         fmt, date1904 = _inspect_zip(path)
         return _workbook_info(path, fmt, digest, size, date1904)
     if head.startswith(_OLE_MAGIC):
-        date1904 = _inspect_ole(path)
+        date1904 = _inspect_ole(path, digest)
         return _workbook_info(path, "xls", digest, size, date1904)
     _refuse_binary(path, head)
     return _text_info(path, head, digest, size, encoding, delimiter)
@@ -134,7 +143,7 @@ def preview_rows(
     if info.format == "xlsx":
         name = sheet if sheet is not None else default_sheet(info)
         if name is not None:
-            rows = head_rows(info.path, name, limit, info.date1904)
+            rows = _head_rows(info, name, limit)
             if rows is not None:
                 return rows
     with open_rows(info, sheet) as stream:
@@ -149,23 +158,29 @@ def default_sheet(info: FileInfo) -> str | None:
     if info.format in ("csv", "vcf"):
         return None
     if info.format == "xlsx":
-        workbook = _open_workbook(info.path)
+        workbook = workbooks.open_workbook(info.path)
         try:
-            visible = [
-                meta.name
-                for meta in workbook.sheets_metadata
-                if meta.visible == calamine.SheetVisibleEnum.Visible and meta.name in info.sheets
-            ]
+            shown = workbooks.visible_sheets(workbook, info.path.name)
         finally:
             workbook.close()
+        visible = [name for name in shown if name in info.sheets]
         for name in visible:
-            rows = head_rows(info.path, name, 200, info.date1904)
+            rows = _head_rows(info, name, 200)
             if rows is None:
                 break  # a sheet this reader cannot stream: let calamine decide
             if any(cell is not None for row in rows for cell in row):
                 return name
     with open_rows(info, None) as stream:
         return stream.sheet
+
+
+def _head_rows(info: FileInfo, sheet: str, limit: int) -> list[list[CellValue]] | None:
+    """xlsx_head's rows, with the limits every reader applies; None to ask calamine."""
+    try:
+        rows = head_rows(info.path, sheet, limit, info.date1904)
+    except PackageError as exc:
+        raise ImportFileError(f"{info.path.name}: {exc}") from exc
+    return None if rows is None else [workbooks.limited_row(row) for row in rows]
 
 
 def open_rows(info: FileInfo, sheet: str | None = None) -> RowStream:
@@ -190,11 +205,14 @@ def _text_info(
 ) -> FileInfo:
     if encoding is not None:
         try:
-            encoding = codecs.lookup(encoding).name
+            encoding = textfile.check_encoding(encoding)
         except LookupError:
             raise ImportFileError(f"{path.name}: unknown encoding {encoding!r}") from None
     else:
-        encoding = textfile.detect_encoding(path)
+        encoding = _detected.get(digest) or textfile.detect_encoding(path)
+        _detected[digest] = encoding
+        if len(_detected) > 64:
+            del _detected[next(iter(_detected))]
     text = textfile.read_sample(path, encoding)
     if not text.strip():
         raise ImportFileError(f"{path.name} is empty")
@@ -205,7 +223,7 @@ def _text_info(
         return FileInfo(path, "vcf", (), encoding, None, digest, size, False)
     if delimiter is None:
         delimiter = textfile.detect_delimiter(text)
-    elif len(delimiter) != 1 or delimiter in '"\r\n':
+    elif len(delimiter) != 1 or delimiter in '"\r\n' or (delimiter < " " and delimiter != "\t"):
         raise ImportFileError(f"{path.name}: {delimiter!r} cannot be a delimiter")
     return FileInfo(path, "csv", ("",), encoding, delimiter, digest, size, False)
 
@@ -214,17 +232,7 @@ def _text_rows(info: FileInfo) -> RowStream:
     assert info.encoding is not None and info.delimiter is not None
     total = textfile.estimate_rows(info.path)
     fh = info.path.open("rb")
-    rows = _csv_rows(info.path.name, textfile.iter_text_rows(fh, info.encoding, info.delimiter))
-    return RowStream(total, rows, fh.close)
-
-
-def _csv_rows(name: str, rows: Iterator[list[str]]) -> Iterator[list[CellValue]]:
-    number = 0
-    try:
-        for number, row in enumerate(rows, start=1):  # noqa: B007 (number is used after the loop)
-            yield [cell or None for cell in row]
-    except csv.Error as exc:
-        raise ImportFileError(f"{name}: cannot be read after row {number} ({exc})") from exc
+    return RowStream(total, text_rows(fh, info.encoding, info.delimiter), fh.close)
 
 
 def _refuse_binary(path: Path, head: bytes) -> None:
@@ -255,13 +263,18 @@ def _inspect_zip(path: Path) -> tuple[Format, bool]:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                check_zip(archive)
             if "xl/workbook.xml" in names:
                 return "xlsx", _xlsx_date1904(archive.read("xl/workbook.xml")[:65536])
             if "xl/workbook.bin" in names:
                 return "xlsx", False
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
             if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+                check_zip(archive)
                 return "ods", _ods_date1904(archive, names)
+    except PackageError as exc:
+        raise ImportFileError(f"{path.name} is refused: {exc}") from exc
     except (zipfile.BadZipFile, OSError, KeyError, EOFError) as exc:
         raise ImportFileError(f"{path.name} is a damaged zip archive ({exc})") from exc
     if mimetype.startswith(b"application/vnd.oasis.opendocument"):
@@ -287,8 +300,9 @@ def _ods_date1904(archive: zipfile.ZipFile, names: set[str]) -> bool:
     return bool(null_date and null_date[1] == b"1904-01-01")
 
 
-def _inspect_ole(path: Path) -> bool:
-    """Check an OLE2 file is an unencrypted Excel workbook; True if it counts days from 1904."""
+def _inspect_ole(path: Path, digest: str) -> bool:
+    """Check an OLE2 file is an unencrypted, whole Excel workbook; True if it counts days
+    from 1904. Its sheets are measured here, as calamine panics on a sheet cut short."""
     try:
         ole = CompoundFile(path.read_bytes())
         names = ole.names()
@@ -298,7 +312,13 @@ def _inspect_ole(path: Path) -> bool:
         if stream is None:
             what = "a Word document" if "WordDocument" in names else "an Office file"
             raise ImportFileError(f"{path.name} is {what}, not an Excel workbook")
-        encrypted, date1904 = biff_globals(ole.read(stream))
+        data = ole.read(stream)
+        encrypted, date1904 = biff_globals(data)
+        if not encrypted:
+            workbooks.remember_grids(digest, xls_grids(data))
+    except PackageError as exc:
+        what = "is cut short or damaged" if exc.damaged else "is refused"
+        raise ImportFileError(f"{path.name} {what}: {exc}") from exc
     except (struct.error, IndexError, ValueError) as exc:
         raise ImportFileError(f"{path.name} is a damaged Excel (.xls) file") from exc
     if encrypted:
@@ -306,103 +326,50 @@ def _inspect_ole(path: Path) -> bool:
     return date1904
 
 
-def _open_workbook(path: Path) -> calamine.CalamineWorkbook:
-    try:
-        return calamine.CalamineWorkbook.from_path(str(path))
-    except calamine.PasswordError as exc:
-        raise ImportFileError(f"{path.name} {_ENCRYPTED}") from exc
-    except Exception as exc:  # calamine raises its own errors, and ValueError/OSError/panics
-        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-        if "password" in reason.lower() or "encrypt" in reason.lower():
-            raise ImportFileError(f"{path.name} {_ENCRYPTED}") from exc
-        raise ImportFileError(f"{path.name} cannot be read as a workbook ({reason})") from exc
-
-
 def _workbook_info(path: Path, fmt: Format, digest: str, size: int, date1904: bool) -> FileInfo:
-    workbook = _open_workbook(path)
-    try:
-        sheets = tuple(
-            meta.name
-            for meta in workbook.sheets_metadata
-            if meta.typ not in (calamine.SheetTypeEnum.ChartSheet, calamine.SheetTypeEnum.Vba)
-        )
-    finally:
-        workbook.close()
+    sheets = workbooks.sheet_names(path)
     if not sheets:
         raise ImportFileError(f"{path.name} has no worksheets")
     return FileInfo(path, fmt, sheets, None, None, digest, size, date1904)
 
 
 def _workbook_rows(info: FileInfo, sheet: str | None) -> RowStream:
-    workbook = _open_workbook(info.path)
+    workbook = workbooks.open_workbook(info.path)
     try:
         worksheet = _pick_sheet(info, workbook, sheet)
+        rows = workbooks.sheet_rows(
+            info.path.name, worksheet.name, worksheet.iter_rows(), _pad(worksheet)
+        )
     except BaseException:
         workbook.close()
         raise
     end = worksheet.end
-    start = worksheet.start
     total = end[0] + 1 if end is not None else 0
-    pad = start[1] if start is not None else 0
-    rows = _sheet_rows(info.path.name, worksheet.iter_rows(), pad)
     return RowStream(total, rows, workbook.close, worksheet.name)
+
+
+def _pad(worksheet: calamine.CalamineSheet) -> int:
+    start = worksheet.start
+    return start[1] if start is not None else 0
 
 
 def _pick_sheet(
     info: FileInfo, workbook: calamine.CalamineWorkbook, sheet: str | None
 ) -> calamine.CalamineSheet:
-    try:
-        if sheet is not None:
-            if sheet not in info.sheets:
-                raise ImportFileError(f"{info.path.name} has no sheet named {sheet!r}")
-            return workbook.get_sheet_by_name(sheet)
-        visible = {
-            meta.name
-            for meta in workbook.sheets_metadata
-            if meta.visible == calamine.SheetVisibleEnum.Visible
-        }
-        first: calamine.CalamineSheet | None = None
-        for name in info.sheets:
-            if name not in visible:
-                continue
-            candidate = workbook.get_sheet_by_name(name)
-            first = first or candidate
-            if candidate.end is not None:
-                return candidate
-        return first or workbook.get_sheet_by_name(info.sheets[0])
-    except calamine.CalamineError as exc:
-        raise ImportFileError(f"{info.path.name}: a sheet cannot be read ({exc})") from exc
-
-
-_KEEP = frozenset((float, int, bool, dt.date, dt.datetime, dt.time))
-
-
-def _sheet_rows(name: str, rows: Iterator[list[Any]], pad: int) -> Iterator[list[CellValue]]:
-    lead: list[CellValue] = [None] * pad
-    try:
-        for row in rows:
-            cells: list[CellValue] = [
-                None if cell == "" else cell if type(cell) in _KEEP else _convert(cell)
-                for cell in row
-            ]
-            yield lead + cells if pad else cells
-    except calamine.CalamineError as exc:
-        raise ImportFileError(f"{name}: a row cannot be read ({exc})") from exc
-
-
-def _convert(cell: Any) -> CellValue:
-    if isinstance(cell, str):
-        return cell
-    if isinstance(cell, dt.timedelta):  # a duration cell; CellValue has no durations
-        if dt.timedelta(0) <= cell < dt.timedelta(days=1):
-            return (dt.datetime.min + cell).time()
-        seconds = int(cell.total_seconds())
-        sign = "-" if seconds < 0 else ""
-        hours, rest = divmod(abs(seconds), 3600)
-        return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
-    if isinstance(cell, bool | int | float | dt.date | dt.time):
-        return cell
-    return str(cell)
+    if sheet is not None:
+        if sheet not in info.sheets:
+            raise ImportFileError(f"{info.path.name} has no sheet named {sheet!r}")
+        return workbooks.load_sheet(info.path, info.sha256, workbook, sheet)
+    visible = set(workbooks.visible_sheets(workbook, info.path.name))
+    first: calamine.CalamineSheet | None = None
+    for name in info.sheets:
+        if name not in visible:
+            continue
+        candidate = workbooks.load_sheet(info.path, info.sha256, workbook, name)
+        first = first or candidate
+        if candidate.end is not None:
+            return candidate
+    return first or workbooks.load_sheet(info.path, info.sha256, workbook, info.sheets[0])
 
 
 def _sha256(path: Path) -> str:

@@ -14,8 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from crm_desktop.services.card_data import join_name
+from crm_desktop.services.cleaning import clean_text
 from crm_desktop.services.imports import values as conv
-from crm_desktop.services.imports.cells import CellValue, DateOrder, cell_date, cell_text
+from crm_desktop.services.imports.cells import (
+    CellValue,
+    DateOrder,
+    FlaggedRow,
+    cell_date,
+    cell_text,
+)
 from crm_desktop.services.imports.fields import (
     CUSTOM,
     IGNORE,
@@ -25,8 +32,11 @@ from crm_desktop.services.imports.fields import (
     fields_of,
 )
 from crm_desktop.services.imports.plan import ImportPlan
+from crm_desktop.services.phone_country import guess_region
+from crm_desktop.services.phones import carries_country, read_phone
 
 PEOPLE: Final = frozenset(("leads", "contacts"))
+PHONE_KINDS: Final = frozenset(("phone", "mobile", "fax", "whatsapp"))
 _ADDRESS_PARTS: Final = frozenset(("street", "city", "region"))
 
 
@@ -57,6 +67,8 @@ class RowRecord:
     tags: list[str] = field(default_factory=list)
     photo: bytes | None = None
     problems: list[Problem] = field(default_factory=list)
+    # Imported, but the user should look: a phone number kept as written, or read with a guess.
+    flags: list[Problem] = field(default_factory=list)
     raw: Sequence[CellValue] = ()
     blank: bool = False
     group: bool = False  # a vCard contact group: not a person, skipped and counted
@@ -72,6 +84,13 @@ class RowRecord:
 
     def name(self, target: Target) -> str:
         return str(self.values.get(REQUIRED[target]) or "")
+
+
+@dataclass(frozen=True, slots=True)
+class _PendingPhone:
+    index: int  # in record.methods
+    header: str
+    numeric: bool  # the cell was a spreadsheet number (no "+" or leading 0 left in it)
 
 
 @dataclass(frozen=True)
@@ -125,10 +144,13 @@ class RowTransformer:
             for index, fixed in fixes.items():
                 cells[index] = fixed
         record = RowRecord(number, raw=cells)
+        if isinstance(row, FlaggedRow) and self._unread(record, row, fixes or {}):
+            return record
         if all(c is None or (type(c) is str and not c.strip()) for c in cells):
             record.blank = True
             return record
         texts: dict[str, list[str]] = {}
+        phones: list[_PendingPhone] = []
         width = len(cells)
         for column in self._columns:
             value = cells[column.index] if column.index < width else None
@@ -138,10 +160,14 @@ class RowTransformer:
             if not text:
                 continue
             spec = column.field
+            # Line breaks and tabs stay only where the field may hold them (and the user's
+            # fixes, typed in the wizard, are cleaned like the file's cells).
+            text = clean_text(text, multiline=spec is None or spec.type == "multiline")
             if spec is None:
                 record.custom[column.header] = text
             elif spec.type == "method":
-                self._methods(record, column, spec.key, text)
+                numeric = type(value) is int or type(value) is float
+                self._methods(record, column, spec.key, text, numeric, phones)
             elif spec.type == "tags":
                 record.tags.extend(t for t in conv.split_tags(text) if t not in record.tags)
             elif spec.type == "date":
@@ -152,6 +178,8 @@ class RowTransformer:
                 texts.setdefault(spec.key, []).append(text)
         for key, parts in texts.items():
             record.values[key] = _join(self._fields[key], parts)
+        if phones:
+            self._read_phones(record, phones)
         apply_defaults(record, self._defaults, self._fields)
         if self.target in PEOPLE:
             self._names(record)
@@ -163,18 +191,73 @@ class RowTransformer:
 
     # ---- pieces ----------------------------------------------------------------------------
 
-    def _methods(self, record: RowRecord, column: _Column, kind: str, text: str) -> None:
+    def _unread(self, record: RowRecord, row: FlaggedRow, fixes: Mapping[int, Any]) -> bool:
+        """The reader's reasons for not importing the row, as problems; a cell the user has
+        fixed no longer counts. True when a reason is left."""
+        headers = self.plan.headers
+        for column, reason in row.flags:
+            if column is not None and column in fixes:
+                continue
+            named = headers[column] if column is not None and column < len(headers) else ""
+            label = named or (f"Column {column + 1}" if column is not None else "")
+            record.problems.append(Problem(label, reason))
+        return bool(record.problems)
+
+    def _methods(
+        self,
+        record: RowRecord,
+        column: _Column,
+        kind: str,
+        text: str,
+        numeric: bool,
+        phones: list[_PendingPhone],
+    ) -> None:
         parts = conv.split_emails(text) if kind == "email" else conv.split_multi(text)
         for part in parts:
+            if kind in PHONE_KINDS:
+                # Read once the row's country is known (a Country column may come later).
+                phones.append(_PendingPhone(len(record.methods), column.header, numeric))
+                record.methods.append(MethodValue(kind, part, None, column.label))
+                continue
             try:
-                normalized = _normalize_method(kind, part, self.region)
+                normalized = _normalize_method(kind, part)
             except ValueError as exc:
                 record.problems.append(Problem(column.header, f"{part!r}: {exc}"))
                 continue
-            if kind == "phone" and normalized and conv.is_cn_mobile(normalized):
-                record.methods.append(MethodValue("mobile", part, normalized, column.label))
-                continue
             record.methods.append(MethodValue(kind, part, normalized, column.label))
+
+    def _read_phones(self, record: RowRecord, pending: list[_PendingPhone]) -> None:
+        """The row's numbers, read in the row's country: its Country column, else the one
+        country its "+" numbers name, else the import's."""
+        methods = record.methods
+        # A "+" number names its own country whatever the row's is: read those once.
+        own = {
+            p.index: read_phone(methods[p.index].value, self.region)
+            for p in pending
+            if carries_country(methods[p.index].value)
+        }
+        country = str(record.values.get("country") or "")
+        carried = {n.region for n in own.values() if n.valid}
+        region = self.region
+        if country or carried:
+            region = guess_region(self.region, country=country, carried=carried).region
+        refused: list[int] = []
+        for phone in pending:
+            method = methods[phone.index]
+            number = own.get(phone.index) or read_phone(
+                method.value, region, number_cell=phone.numeric
+            )
+            if number.status == "refused":
+                record.problems.append(Problem(phone.header, f"{method.value!r}: {number.problem}"))
+                refused.append(phone.index)
+                continue
+            if number.flag is not None:
+                record.flags.append(Problem(phone.header, f"{method.value!r}: {number.flag}"))
+            method.normalized = number.key
+            if method.kind == "phone" and number.valid and conv.is_cn_mobile(number.key or ""):
+                method.kind = "mobile"
+        if refused:
+            record.methods = [m for i, m in enumerate(methods) if i not in refused]
 
     def _date(self, record: RowRecord, column: _Column, key: str, value: CellValue) -> None:
         try:
@@ -232,11 +315,10 @@ def apply_defaults(
                 record.values[key] = text
 
 
-def _normalize_method(kind: str, text: str, region: str) -> str | None:
+def _normalize_method(kind: str, text: str) -> str | None:
+    """The normalized form of an e-mail, website or IM handle (phones: _read_phones)."""
     if kind == "email":
         return conv.email_key(text)
-    if kind in ("phone", "mobile", "fax", "whatsapp"):
-        return conv.phone_key(text, region)
     if kind == "website":
         return conv.website_key(text)
     return conv.im_key(text)

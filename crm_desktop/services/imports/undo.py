@@ -29,6 +29,7 @@ from crm_desktop.models.search_index import SearchKind, refresh_documents
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.imports.columns import from_json
 from crm_desktop.services.imports.lease import ImportBusy, busy_text, claim_in, is_busy, release_in
+from crm_desktop.services.versioned import StaleRecordError, update_versioned
 
 Progress = Callable[[float, str], None]
 ConflictRule = Literal["keep", "undo"]
@@ -375,13 +376,11 @@ def _restore(
             for column, value in change.before.items()
             if not column.startswith("@")
         }
-        guard = table.c.id == change.record_id
-        if rule == "keep" and change.record_id not in anyway:
-            guard = and_(guard, table.c.version == change.version_after)
-        result = session.execute(
-            update(table).where(guard).values(**values, updated_at=now, version=table.c.version + 1)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        keep = rule == "keep" and change.record_id not in anyway
+        expected = change.version_after if keep else None
+        try:
+            update_versioned(session, table, change.record_id, expected, values, now=now)
+        except StaleRecordError:
             skipped.add(change.record_id)
             continue
         taggings = [uuid.UUID(t) for t in change.before.get("@taggings", [])]

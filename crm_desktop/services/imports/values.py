@@ -1,22 +1,19 @@
-"""Cell text to field values: e-mails, phones, amounts, percents, names, tags, statuses.
+"""Cell text to field values: e-mails, amounts, percents, names, tags, statuses.
 
 Each converter returns the value to store or raises ValueError with a short reason the
-import report shows beside the row. They are written for a million rows: the common
-shapes take a regular-expression fast path (a plain ASCII e-mail address, a Chinese
-mobile number), everything else goes through email-validator and phonenumbers, as the
-forms do.
+import report shows beside the row. They are written for a million rows: a plain ASCII
+e-mail address takes a regular-expression fast path, everything else goes through
+email-validator, as the forms do. Phone numbers are read by services/phones.py, the one
+reader the forms, card entry and duplicate checks use too.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Final
 
-import phonenumbers
-
-from crm_desktop.services.normalize import check_email, digits, domain_of, fold_name
+from crm_desktop.services.normalize import check_email, domain_of, fold_name
 
 # A plain address: ASCII local part without leading, trailing or doubled dots, a domain of
 # letter-digit-hyphen labels and a letter TLD. Anything else asks email-validator.
@@ -24,9 +21,6 @@ _SIMPLE_EMAIL: Final = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
 )
-_PHONE_CHARS: Final = re.compile(r"\+?[\d\s().\-/]+")
-_CN_MOBILE: Final = re.compile(r"(?:86|0086)?(1[3-9]\d{9})")
-_CN_LANDLINE: Final = re.compile(r"0[1-9]\d{8,10}")
 _MULTI_SPLIT: Final = re.compile(r"\s*(?:[;；、\n]|\s/\s)\s*")
 _EMAIL_SPLIT: Final = re.compile(r"[\s;；,，、]+")
 _TAG_SPLIT: Final = re.compile(r"\s*(?:[;；,，、\n]|:::)\s*")
@@ -92,77 +86,9 @@ def email_key(text: str) -> str:
     return checked.normalized
 
 
-def phone_key(text: str, region: str) -> str:
-    """The E.164 form of a phone number as typed; ValueError when it cannot be one.
-
-    A number outside its country's numbering plan is kept (cards carry odd extensions);
-    a number too short or too long for any plan is not. A long number without "+" that is
-    no number of the region but is one with "+" (an Excel cell that lost its plus) gets it.
-    Plain shapes (a Chinese mobile or landline, "+country number" without a trunk 0) are
-    decided here with the same length rules; the rest goes through phonenumbers.
-    """
-    if _PHONE_CHARS.fullmatch(text):
-        plain = digits(text)
-        international = text.lstrip().startswith("+")
-        if international:
-            found = _international(plain)
-            if found is not None:
-                return found
-        elif region == "CN":
-            mobile = _CN_MOBILE.fullmatch(plain)
-            if mobile:
-                return "+86" + mobile[1]
-            if _CN_LANDLINE.fullmatch(plain):
-                return "+86" + plain[1:]
-    return _slow_phone_key(text, region)
-
-
 def is_cn_mobile(e164: str) -> bool:
     """+86 1[3-9]x xxxx xxxx: a Chinese mobile, whatever column it came in."""
     return len(e164) == 14 and e164.startswith("+861") and e164[4] in "3456789"
-
-
-def _international(plain: str) -> str | None:
-    """'+' and digits: E.164 when the country code exists and the length fits its plan."""
-    for size in (1, 2, 3):
-        lengths = _possible_lengths(plain[:size])
-        if lengths is not None:
-            national = plain[size:]
-            if national[:1] != "0" and len(national) in lengths:
-                return "+" + plain
-            return None
-    return None
-
-
-@lru_cache(maxsize=512)
-def _possible_lengths(code: str) -> frozenset[int] | None:
-    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(int(code)) if code else None
-    if not regions or code.startswith("0"):
-        return None
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(int(code), regions[0])
-    if metadata is None or metadata.general_desc is None:
-        return None
-    return frozenset(metadata.general_desc.possible_length or ())
-
-
-@lru_cache(maxsize=4096)
-def _slow_phone_key(text: str, region: str) -> str:
-    try:
-        number = phonenumbers.parse(text, region or None)
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError(f"not a phone number ({exc._msg})") from None
-    plain = digits(text)
-    lost_plus = not text.lstrip().startswith("+") and len(plain) >= 10
-    if lost_plus and not phonenumbers.is_valid_number(number):
-        try:
-            plus = phonenumbers.parse("+" + plain, None)
-        except phonenumbers.NumberParseException:
-            plus = None
-        if plus is not None and phonenumbers.is_valid_number(plus):
-            number = plus
-    if not phonenumbers.is_possible_number(number):
-        raise ValueError("not a possible phone number (too short or too long)")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def website_key(text: str) -> str | None:

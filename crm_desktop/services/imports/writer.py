@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from crm_desktop.models import (
@@ -29,9 +29,9 @@ from crm_desktop.models import (
     Tagging,
 )
 from crm_desktop.models.search_index import (
-    NewDocument,
+    DocumentSource,
     SearchKind,
-    insert_new_documents,
+    insert_documents,
     refresh_documents,
 )
 from crm_desktop.services.demo_bulk import new_id, new_ids
@@ -41,6 +41,7 @@ from crm_desktop.services.imports.fields import Target
 from crm_desktop.services.imports.matching import NewRecord
 from crm_desktop.services.imports.resolver import PendingRow
 from crm_desktop.services.imports.transform import MethodValue
+from crm_desktop.services.versioned import update_versioned
 
 _CHUNK: Final = 500
 _SEARCH_KIND: Final[dict[str, SearchKind]] = {
@@ -66,10 +67,6 @@ class RowProblem:
     cells: Sequence[str]
 
 
-class StaleRecord(Exception):
-    """The record changed in the database while the import was merging a row into it."""
-
-
 def table(name: str) -> Table:
     found = Base.metadata.tables[name]
     return found
@@ -90,7 +87,7 @@ class BatchWriter:
         self.seq = seq  # the last ImportChange number used
         self.touched: dict[str, set[uuid.UUID]] = defaultdict(set)
         self.created: dict[str, set[uuid.UUID]] = defaultdict(set)
-        self._documents: list[NewDocument] = []
+        self._documents: list[DocumentSource] = []
         self._bulk = BulkInserter(session)
 
     # ---- new records ---------------------------------------------------------------------
@@ -236,15 +233,10 @@ class BatchWriter:
         """Write the merged values of one record; keep its previous values unless this
         import created it (`own`: undo removes it anyway)."""
         version = int(before["version"])
-        if changed:
-            result = self.session.execute(
-                update(self.table)
-                .where(self.table.c.id == record_id, self.table.c.version == version)
-                .values(**changed, version=version + 1, updated_at=self.now)
+        if changed:  # StaleRecordError when someone saved the record since it was loaded
+            version = update_versioned(
+                self.session, self.table, record_id, version, changed, now=self.now
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                raise StaleRecord(str(record_id))
-            version += 1
         self._insert_methods([(record_id, 100 + i, m) for i, m in enumerate(_unique(methods))])
         taggings = [self._tagging_row(record_id, tag_id) for tag_id in tag_ids]
         self._insert("tagging", taggings)
@@ -304,9 +296,10 @@ class BatchWriter:
         )
 
     def refresh_search(self) -> None:
-        """Documents for the new records (built here) and the changed ones (rebuilt in SQL)."""
+        """Documents for the new records (from the values written) and the changed ones
+        (read back): search_index.build_document makes both, as for every other write."""
         connection = self.session.connection()
-        insert_new_documents(connection, self._documents)
+        insert_documents(connection, self._documents)
         self._documents = []
         for name, ids in self.touched.items():
             if ids:
@@ -322,8 +315,8 @@ class Names(Protocol):
 
 def _document(
     table_name: str, row: Mapping[str, Any], methods: Sequence[MethodValue], names: Names
-) -> NewDocument:
-    """What the search document of a new row says (search_index.document_select's fields)."""
+) -> DocumentSource:
+    """What the search document of a new row is made of (see search_index.DocumentSource)."""
     kind = _SEARCH_KIND[table_name]
     company = names.company_names.get(row["company_id"]) if row.get("company_id") else None
     parts: tuple[str | None, ...]
@@ -339,7 +332,7 @@ def _document(
     found = tuple(
         (m.kind, m.value[:500], m.normalized[:500] if m.normalized else None) for m in methods
     )
-    return NewDocument(kind, row["id"], parts, found)
+    return DocumentSource(kind, row["id"], parts, found)
 
 
 def _unique(methods: Sequence[MethodValue]) -> list[MethodValue]:

@@ -7,7 +7,9 @@ are read only as far as those rows refer to them. Cells come out as calamine giv
 them (numbers as float, date-formatted numbers as date or datetime, empty cells as
 None, rows placed by their row number), so the preview and the import agree; tests
 compare the two on real files. Anything unexpected returns None and the caller reads
-the sheet with calamine.
+the sheet with calamine, except a cell no sheet can hold (beyond column XFD, a negative
+shared-string number): calamine would abort on the one and silently read the wrong string
+for the other, so the file is refused (PackageError).
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from pathlib import Path
 from typing import IO, Final
 from xml.etree.ElementTree import Element, ParseError, iterparse
 
+from crm_desktop.services.cleaning import clean_text
 from crm_desktop.services.imports.cells import CellValue, excel_serial_date
+from crm_desktop.services.imports.limits import COLUMNS
+from crm_desktop.services.imports.package import PackageError
 
 _NS: Final = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS: Final = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -31,6 +36,7 @@ _PKG_NS: Final = "{http://schemas.openxmlformats.org/package/2006/relationships}
 _BUILTIN_DATES: Final = frozenset((*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)))
 _QUOTED: Final = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 _CELL_REF: Final = re.compile(r"([A-Z]+)(\d+)")
+_ESCAPE: Final = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 class _SharedStrings:
@@ -49,13 +55,19 @@ class _SharedStrings:
                     element.clear()
 
     def __getitem__(self, index: int) -> str:
+        if index < 0:
+            raise PackageError(f"a cell refers to shared string {index}, which cannot exist")
         while len(self._items) <= index:
             self._items.append(next(self._source))  # StopIteration: a broken reference
         return self._items[index]
 
 
 def _text(element: Element) -> str:
-    """The text of a shared or inline string, without phonetic (rPh) runs."""
+    """The text of a shared or inline string, without phonetic (rPh) runs.
+
+    `_x000D_` escapes (how Excel writes characters XML cannot hold) are decoded, as calamine
+    decodes them, and the text cleaned as every cell is (services/cleaning.py).
+    """
     parts = []
     for child in element.iter():
         if child.tag == _NS + "t" and child.text:
@@ -63,7 +75,13 @@ def _text(element: Element) -> str:
         elif child.tag == _NS + "rPh":
             for sub in child.iter(_NS + "t"):
                 sub.text = None
-    return "".join(parts)
+    return _decoded("".join(parts))
+
+
+def _decoded(text: str) -> str:
+    if "_x" in text:
+        text = _ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+    return clean_text(text)
 
 
 def head_rows(path: Path, sheet: str, limit: int, date1904: bool) -> list[list[CellValue]] | None:
@@ -78,8 +96,16 @@ def head_rows(path: Path, sheet: str, limit: int, date1904: bool) -> list[list[C
             strings = _SharedStrings(archive, strings_name)
             with archive.open(sheet_name) as fh:
                 return _rows(fh, strings, dates, limit, date1904)
+    except PackageError:
+        raise
     except (zipfile.BadZipFile, KeyError, ParseError, StopIteration, ValueError, OSError):
         return None
+
+
+def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The name of the zip part that holds `sheet`'s XML, or None when it cannot be told."""
+    parts = _parts(archive, sheet)
+    return parts[0] if parts is not None else None
 
 
 def _parts(archive: zipfile.ZipFile, sheet: str) -> tuple[str, str | None, str | None] | None:
@@ -142,7 +168,10 @@ def _rows(
     for _event, element in iterparse(fh, events=("end",)):
         if element.tag == _NS + "dimension":
             last = _CELL_REF.search(element.get("ref", "").rsplit(":", 1)[-1])
-            width = _column_index(last[1]) + 1 if last else 0
+            try:
+                width = _column_index(last[1]) + 1 if last else 0
+            except PackageError:
+                width = 0  # calamine ignores the dimension too; the cells decide
             continue
         if element.tag != _NS + "row":
             continue
@@ -172,8 +201,10 @@ def _rows(
 
 def _column_index(letters: str) -> int:
     index = 0
-    for letter in letters:
+    for letter in letters[:4]:
         index = index * 26 + ord(letter) - 64
+    if len(letters) > 3 or index > COLUMNS:
+        raise PackageError(f"a cell in column {letters} lies beyond column XFD")
     return index - 1
 
 
@@ -191,7 +222,7 @@ def _value(
     if kind == "s":
         return strings[int(raw)] or None
     if kind in ("str", "e"):
-        return raw
+        return _decoded(raw)
     if kind == "b":
         return raw == "1"
     number = float(raw)

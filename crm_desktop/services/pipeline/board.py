@@ -31,6 +31,7 @@ from crm_desktop.models import (
 )
 from crm_desktop.services.deal_alerts import large_deal_threshold
 from crm_desktop.services.listing import Option
+from crm_desktop.services.query_text import clean_query, escape_like
 from crm_desktop.services.settings import lost_reasons
 
 __all__ = [
@@ -455,9 +456,9 @@ def board_statement(flt: BoardFilter, stage_ids: Sequence[uuid.UUID]) -> Select[
         stmt = stmt.where(Deal.expected_close >= flt.close_from)
     if flt.close_to is not None:
         stmt = stmt.where(Deal.expected_close <= flt.close_to)
-    text = flt.text.strip()
+    text = clean_query(flt.text).strip()
     if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = f"%{escape_like(text)}%"
         stmt = stmt.where(
             or_(
                 Deal.title.ilike(pattern, escape="\\"),

@@ -16,6 +16,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import Deal, DealStageChange, Stage, User, utcnow
+from crm_desktop.services.users import current_user_id
 
 
 @dataclass(frozen=True)
@@ -27,20 +28,6 @@ class StageChange:
     changed_at: dt.datetime
     changed_by: str | None  # the user's name
     lost_reason: str | None
-
-
-def current_user_id(session: Session) -> uuid.UUID | None:
-    """Who is making a change: the local user of this database, else the first user.
-
-    The same user records.py makes the owner of new records; with sign-in it becomes the
-    signed-in user.
-    """
-    return session.scalar(
-        select(User.id)
-        .where(User.deleted_at.is_(None))
-        .order_by(User.is_local.desc(), User.created_at, User.id)
-        .limit(1)
-    )
 
 
 def set_stage(

@@ -6,11 +6,11 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from crm_desktop.models import Deal, Stage, utcnow
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.pipeline.history import enter_stage
+from crm_desktop.services.versioned import check_version, stale_as_error
 
 
 class MoveError(ValueError):
@@ -39,37 +39,38 @@ def move_deal(
     stage_id: uuid.UUID,
     *,
     lost_reason: str | None = None,
+    expected_version: int | None = None,
 ) -> MoveResult:
     """Put the deal in the stage and add the move to its history, in one transaction.
 
     A move to a Lost stage needs a reason (kept on the deal and in the history row);
     Won and Lost close the deal. Moving a deal to the stage it is in changes nothing.
+    With `expected_version` (the card's), a deal changed since raises StaleRecordError;
+    a save that slips in between does too, with or without it.
     """
-    try:
-        with sessions.begin() as session:
-            deal, stage = _load(session, deal_id, stage_id)
-            previous = deal.stage_id
-            if previous != stage.id:
-                if stage.is_lost and not (lost_reason or "").strip():
-                    raise LostReasonRequiredError(
-                        f"Say why “{deal.title}” was lost before moving it to {stage.name}."
-                    )
-                enter_stage(session, deal, stage, lost_reason=lost_reason, now=utcnow())
-                if not stage.is_lost:
-                    deal.lost_reason = None  # a reopened or won deal is no longer lost
-                session.flush()
-            return MoveResult(
-                deal_id=deal.id,
-                title=deal.title,
-                from_stage_id=previous,
-                to_stage_id=stage.id,
-                to_stage_name=stage.name,
-                version=deal.version,
-                closed=stage.is_won or stage.is_lost,
-                changes=Changes(deals=previous != stage.id),
-            )
-    except StaleDataError:
-        raise MoveError("Someone else changed this deal at the same moment; try again.") from None
+    with stale_as_error("deal"), sessions.begin() as session:
+        deal, stage = _load(session, deal_id, stage_id)
+        check_version(deal, expected_version, "deal")
+        previous = deal.stage_id
+        if previous != stage.id:
+            if stage.is_lost and not (lost_reason or "").strip():
+                raise LostReasonRequiredError(
+                    f"Say why “{deal.title}” was lost before moving it to {stage.name}."
+                )
+            enter_stage(session, deal, stage, lost_reason=lost_reason, now=utcnow())
+            if not stage.is_lost:
+                deal.lost_reason = None  # a reopened or won deal is no longer lost
+            session.flush()
+        return MoveResult(
+            deal_id=deal.id,
+            title=deal.title,
+            from_stage_id=previous,
+            to_stage_id=stage.id,
+            to_stage_name=stage.name,
+            version=deal.version,
+            closed=stage.is_won or stage.is_lost,
+            changes=Changes(deals=previous != stage.id),
+        )
 
 
 def _load(session: Session, deal_id: uuid.UUID, stage_id: uuid.UUID) -> tuple[Deal, Stage]:

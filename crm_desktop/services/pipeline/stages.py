@@ -19,7 +19,7 @@ from crm_desktop.models import Deal, DealStageChange, Pipeline, Stage, utcnow
 from crm_desktop.models.seed import DEFAULT_STAGES
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.pipeline.board import PipelineInfo, StageInfo, pipeline_stages
-from crm_desktop.services.pipeline.history import current_user_id
+from crm_desktop.services.users import current_user_id
 
 MAX_STALE_DAYS = 3650
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -24,6 +25,7 @@ from crm_desktop.services.reports.table import (
     format_cell,
     plain_value,
 )
+from crm_desktop.services.sheet_cells import quote_formula, xlsx_cells
 
 _RIGHT: frozenset[ColumnKind] = frozenset({"count", "money", "percent", "days"})
 _XLSX_FORMATS: dict[ColumnKind, str] = {
@@ -104,6 +106,8 @@ def csv_value(value: Cell, kind: ColumnKind) -> str:
         return plain.strftime("%Y-%m")
     if isinstance(plain, dt.date):
         return plain.isoformat()
+    if isinstance(plain, str):
+        return quote_formula(plain)  # a name: text, quoted against formulas
     return str(plain)
 
 
@@ -117,12 +121,12 @@ def write_csv(table: Table, stream: IO[str]) -> None:
         writer.writerow(csv_value(v, c.kind) for v, c in zip(row, table.columns, strict=True))
 
 
-def _append_unconverted(sheet: Any, table: Table) -> None:
+def _append_unconverted(sheet: Any, table: Table, as_cell: Callable[[Any], Any]) -> None:
     """Under the totals, a row per currency with no rate: its amounts, formatted in it."""
     from openpyxl.styles import Font
 
     for row in table.unconverted_rows():
-        sheet.append([plain_value(v) for v in row])
+        sheet.append([as_cell(plain_value(v)) for v in row])
         currency = str(row[0]).rsplit(" ", 1)[-1]
         for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
             if column.kind == "money":
@@ -139,31 +143,31 @@ def write_xlsx(table: Table, path: Path) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
+    as_cell = xlsx_cells(sheet)  # names are text, never formulas
     sheet.title = table.title[:31]
-    sheet.append([table.title])
+    sheet.append([as_cell(table.title)])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([table.subtitle])
+    sheet.append([as_cell(table.subtitle)])
     sheet.append([])
-    sheet.append(list(table.headers))
+    sheet.append([as_cell(header) for header in table.headers])
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     lines = [*table.rows, *([table.totals] if table.totals is not None else [])]
     for index, row in enumerate(lines):
-        values = [plain_value(v) for v in row]
-        sheet.append(values)
+        sheet.append([as_cell(plain_value(v)) for v in row])
         for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
             fmt = _XLSX_FORMATS.get(column.kind)
             if fmt:
                 cell.number_format = fmt
             if table.totals is not None and index == len(lines) - 1:
                 cell.font = Font(bold=True)
-    _append_unconverted(sheet, table)
+    _append_unconverted(sheet, table, as_cell)
     notes = table.all_notes()
     if notes:
         sheet.append([])
         for note in notes:
-            sheet.append([note])
+            sheet.append([as_cell(note)])
     shown = [*lines, *table.unconverted_rows()]
     for i, column in enumerate(table.columns):
         letter = sheet.cell(row=header_row, column=i + 1).column_letter

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crm_desktop.services.db_errors import retry_once_if_locked
 from crm_desktop.services.email_files import EMAIL_SUFFIXES
 from crm_desktop.services.listing import Kind
+from crm_desktop.services.phone_country import record_region
 from crm_desktop.services.records import (
     FIELDS,
     FormOptions,
@@ -455,6 +456,7 @@ class RecordForm(QWidget):
         self._detail = detail
         for key, editor in self.editors.items():
             editor.set_value(detail.fields.get(key), detail.labels.get(key, ""))
+        self.methods.set_region(detail.phone_region or detail.default_region)
         self.methods.set_methods(detail.methods)
         self.tags.setText(", ".join(detail.tags))
         self.links.clear()
@@ -500,7 +502,18 @@ class RecordForm(QWidget):
         self.methods.setEnabled(enabled)
         self.tags.setEnabled(enabled)
 
+    def _update_phone_region(self) -> None:
+        """The record's numbers are read in its country as typed now (its Country field, a
+        "+" number), as save_record will read them; the editor warns by that country."""
+        if self._detail is None or not self.HAS_METHODS:
+            return
+        country = self.editors.get("country")
+        typed = str(country.state() or "") if country is not None else ""
+        methods = [(m.kind, m.value) for m in self.methods.methods()]
+        self.methods.set_region(record_region(self._detail.default_region, typed, methods).region)
+
     def _update_dirty(self) -> None:
+        self._update_phone_region()
         dirty = self.is_dirty()
         self.save_button.setEnabled(dirty and not self._saving)
         self.revert_button.setEnabled(dirty and not self._saving)

@@ -19,12 +19,24 @@ from PySide6.QtWidgets import (
 )
 
 from crm_desktop.models import MethodKind
+from crm_desktop.services.phones import read_phone
 from crm_desktop.services.records import MethodDetail, MethodInput
 from crm_desktop.views.contact_links import action_text, contact_url, open_contact_url
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("MethodsEditor", text)
+
+
+_PHONE_KINDS = frozenset(
+    (
+        MethodKind.PHONE.value,
+        MethodKind.MOBILE.value,
+        MethodKind.FAX.value,
+        MethodKind.WHATSAPP.value,
+    )
+)
+WARNING_STYLE = "color: #8a5300;"
 
 
 def kind_names() -> dict[str, str]:
@@ -58,6 +70,13 @@ class _MethodRow:
         self.error.setObjectName("fieldError")
         self.error.setWordWrap(True)
         self.error.hide()
+        # A phone number that is no valid number of the record's country: saved as typed.
+        self.warning = QLabel()
+        self.warning.setObjectName("phoneWarning")
+        self.warning.setStyleSheet(WARNING_STYLE)
+        self.warning.setWordWrap(True)
+        self.warning.hide()
+        self._editor = editor
         self.open = QToolButton()
         self.open.setObjectName("openMethod")
         self.open.clicked.connect(self._on_open_clicked)
@@ -75,6 +94,7 @@ class _MethodRow:
         below.setContentsMargins(0, 0, 0, 0)
         below.setSpacing(0)
         below.addWidget(self.formatted)
+        below.addWidget(self.warning)
         below.addWidget(self.error)
         if (
             not self.formatted.text()
@@ -85,6 +105,7 @@ class _MethodRow:
         self._update_open()
         self.kind.currentIndexChanged.connect(lambda _i: editor.changed.emit())
         self.kind.currentIndexChanged.connect(lambda _i: self._update_open())
+        self.kind.currentIndexChanged.connect(lambda _i: self.update_warning())
         self.label.textChanged.connect(lambda _t: editor.changed.emit())
         self.value.textChanged.connect(lambda _t: editor.changed.emit())
         self.value.textChanged.connect(lambda _t: self._on_value_edited())
@@ -99,6 +120,28 @@ class _MethodRow:
     def _on_value_edited(self) -> None:
         self._normalized = None  # the saved normal form no longer matches what is typed
         self._update_open()
+        self.update_warning()
+
+    def update_warning(self) -> None:
+        """Say so while typing when a phone number is no valid number of the record's
+        country; a number saved as a valid one (its key is E.164) keeps its country."""
+        kind = str(self.kind.currentData())
+        text = self.value.text().strip()
+        message = None
+        if kind in _PHONE_KINDS and text and not (self._normalized or "").startswith("+"):
+            number = read_phone(text, self._editor.region)
+            message = number.problem if number.status == "kept" else None
+        self.warning.setText(message or "")
+        self.sync_below()
+
+    def sync_below(self) -> None:
+        """The line under the value: formatted number, warning and error, when there are."""
+        shown = False
+        for label in (self.formatted, self.warning, self.error):
+            visible = bool(label.text()) and (label is not self.error or not label.isHidden())
+            label.setVisible(visible)
+            shown = shown or visible
+        self.below.setVisible(shown)
 
     def _update_open(self) -> None:
         kind = str(self.kind.currentData())
@@ -132,6 +175,7 @@ class MethodsEditor(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.region = "CN"  # the country the record's numbers are read in
         self._rows: list[_MethodRow] = []
         self._grid = QGridLayout()
         self._grid.setContentsMargins(0, 0, 0, 0)
@@ -154,6 +198,15 @@ class MethodsEditor(QWidget):
         for method in methods:
             self._append(_MethodRow(self, method))
         self._relayout()
+        for row in self._rows:
+            row.update_warning()
+
+    def set_region(self, region: str) -> None:
+        """Read the phone numbers in another country (the record's changed)."""
+        if region != self.region:
+            self.region = region
+            for row in self._rows:
+                row.update_warning()
 
     def add_row(self, kind: str | None = None, focus: bool = False) -> None:
         row = _MethodRow(self, None)
@@ -187,8 +240,7 @@ class MethodsEditor(QWidget):
             message = errors.get(index)
             row.error.setText(message or "")
             row.error.setVisible(bool(message))
-            row.formatted.setVisible(bool(row.formatted.text()))
-            row.below.setVisible(bool(message) or bool(row.formatted.text()))
+            row.sync_below()
 
     def _append(self, row: _MethodRow) -> None:
         self._rows.append(row)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from crm_desktop.services.imports.run import RowNote
 from crm_desktop.services.imports.scan import RowIssue
+from crm_desktop.services.imports.transform import Problem
 from crm_desktop.views.import_wizard.base_model import (
     SORT_ROLE,
     Index,
@@ -22,13 +23,15 @@ from crm_desktop.views.import_wizard.base_model import (
 FIXED_BACKGROUND = QColor("#fff3c4")
 PROBLEM_FOREGROUND = QColor("#c62828")
 PROBLEM_BACKGROUND = QColor("#fde4e1")
+FLAG_FOREGROUND = QColor("#8a5300")  # imported, but worth a look: a number kept as written
 
 
 class ProblemTableModel(RowsTableModel[RowIssue]):
     """Rows with problems: a "Leave out" box, the row, the reasons, then the row's cells.
 
     Cells are editable; an edit is a fix kept in `overrides` (sheet row -> column -> text)
-    and shown highlighted. Ticking "Leave out" puts the row in `excluded`.
+    and shown highlighted. Ticking "Leave out" puts the row in `excluded`. Rows that import
+    but carry flags (a phone number kept as written) are listed the same way, in amber.
     """
 
     LEAVE_OUT, ROW, PROBLEMS = range(3)
@@ -96,13 +99,14 @@ class ProblemTableModel(RowsTableModel[RowIssue]):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
         if column == self.PROBLEMS:
-            text = "; ".join(f"{p.field}: {p.reason}" for p in issue.problems)
+            notes = (*issue.problems, *issue.flags)
+            text = "; ".join(f"{p.field}: {p.reason}" for p in notes)
             if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
                 return one_line(text)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return "\n".join(f"{p.field}: {p.reason}" for p in issue.problems)
+                return "\n".join(f"{p.field}: {p.reason}" for p in notes)
             if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(PROBLEM_FOREGROUND)
+                return QBrush(PROBLEM_FOREGROUND if issue.problems else FLAG_FOREGROUND)
             return None
         index = column - self.FIRST_CELL
         text, fixed = self._cell_text(issue, index)
@@ -116,17 +120,22 @@ class ProblemTableModel(RowsTableModel[RowIssue]):
             if fixed:
                 return QBrush(FIXED_BACKGROUND)
             return QBrush(PROBLEM_BACKGROUND) if self._has_problem(issue, index) else None
-        if role == Qt.ItemDataRole.ForegroundRole and not fixed and self._has_problem(issue, index):
-            return QBrush(PROBLEM_FOREGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole and not fixed:
+            if self._has_problem(issue, index):
+                return QBrush(PROBLEM_FOREGROUND)
+            if self._has_problem(issue, index, issue.flags):
+                return QBrush(FLAG_FOREGROUND)
         return None
 
-    def _has_problem(self, issue: RowIssue, index: int) -> bool:
+    def _has_problem(
+        self, issue: RowIssue, index: int, notes: Sequence[Problem] | None = None
+    ) -> bool:
         names = {
             names[index]
             for names in (self._file_headers, self._field_labels)
             if index < len(names) and names[index]
         }
-        return any(p.field in names for p in issue.problems)
+        return any(p.field in names for p in (issue.problems if notes is None else notes))
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)

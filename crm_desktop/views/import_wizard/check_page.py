@@ -28,6 +28,7 @@ from crm_desktop.services.imports.scan import RowIssue, ScanReport, scan_rows
 from crm_desktop.views.import_wizard.check_models import ProblemTableModel
 from crm_desktop.views.import_wizard.progress_row import ProgressRow
 from crm_desktop.views.import_wizard.state import WizardState
+from crm_desktop.views.region_combo import region_name
 from crm_desktop.views.worker import Task, run_in_background
 
 
@@ -135,7 +136,9 @@ class CheckPage(QWizardPage):
         self.report = report
         current = self.state.require_plan()
         keep = {row: issue for row, issue in self._left_out.items() if row in current.excluded}
-        issues = sorted([*report.issues, *keep.values()], key=lambda issue: issue.row)
+        issues = sorted(
+            [*report.issues, *report.flagged, *keep.values()], key=lambda issue: issue.row
+        )
         known = fields_of(plan.target)
         labels = [known[key].label if key in known else "" for key in plan.columns]
         self.model.set_issues(
@@ -163,8 +166,10 @@ class CheckPage(QWizardPage):
             text = self.tr("Stopped after %1 rows: the rest are not checked.").replace(
                 "%1", f"{report.rows:,}"
             )
-        elif report.issue_count == 0:
+        elif report.issue_count == 0 and report.flag_count == 0:
             text = self.tr("All %1 rows are fine.").replace("%1", f"{rows:,}")
+        elif report.issue_count == 0:
+            text = self.tr("All %1 rows can be imported.").replace("%1", f"{rows:,}")
         else:
             text = (
                 self.tr(
@@ -178,11 +183,28 @@ class CheckPage(QWizardPage):
                 text += " " + self.tr("The first %1 are shown here.").replace(
                     "%1", f"{len(report.issues):,}"
                 )
+        if report.flag_count and not report.cancelled:
+            text += " " + self._flag_text(report, plan.region)
         if plan.excluded:
             text += " " + self.tr("%n row(s) left out.", "", len(plan.excluded))
         if report.blank:
             text += " " + self.tr("%n blank row(s) are skipped.", "", report.blank)
         self.totals_label.setText(text)
+
+    def _flag_text(self, report: ScanReport, region: str) -> str:
+        text = self.tr(
+            "%n phone number(s) are not valid in the country they were read in (%1, unless "
+            "their row names another): they are kept as written and flagged in amber below. "
+            "If the file is from another country, choose it under “Phone numbers from” on "
+            "the first page.",
+            "",
+            report.flag_count,
+        ).replace("%1", region_name(region))
+        if len(report.flagged) < report.flag_rows:
+            text += " " + self.tr("The first %1 flagged rows are shown.").replace(
+                "%1", f"{len(report.flagged):,}"
+            )
+        return text
 
     # ------------------------------------------------------------------ fixing
 
@@ -203,7 +225,7 @@ class CheckPage(QWizardPage):
         if issue is None:
             self.detail_label.clear()
             return
-        problems = "; ".join(f"{p.field}: {p.reason}" for p in issue.problems)
+        problems = "; ".join(f"{p.field}: {p.reason}" for p in (*issue.problems, *issue.flags))
         self.detail_label.setText(
             self.tr("Row %1: %2").replace("%1", f"{issue.row:,}").replace("%2", problems)
         )

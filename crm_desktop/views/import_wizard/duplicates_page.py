@@ -1,10 +1,14 @@
-"""Step 4: what to do with rows that match a record, and a dry run that lists them.
+"""Step 4: what to do with rows that match a record, and a read-only pass that lists them.
 
-"Find duplicates" runs the import without writing (find_duplicate_pairs) and lists each
-duplicate row with what it matches and why, and the rows the import would refuse
-(unknown owner or stage). Under "Review each pair" the selected pair shows field by
-field; the user merges it (choosing which fields to take from the file), creates a new
-record, or skips it. Decisions go to plan.reviews.
+Two rules: one for duplicates (the same e-mail or mobile as a record or an earlier row),
+one for possible duplicates (a close name at the same company with nothing conflicting,
+or one shared e-mail or mobile and one that differs: created unless the user says
+otherwise). "Find duplicates" reads the file and matches it exactly as the import will,
+writing nothing and locking nothing (find_duplicate_pairs), and lists each matching row
+with what it matches, why, and whether it is a duplicate or a possible one, and the rows
+the import would refuse (unknown owner or stage). Under "Review each pair" the selected
+pair shows field by field; the user merges it (choosing which fields to take from the
+file), creates a new record, or skips it. Decisions go to plan.reviews.
 """
 
 from __future__ import annotations
@@ -34,10 +38,21 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from crm_desktop.services.imports.plan import ON_DUPLICATE, ImportPlan, OnDuplicate, Review
+from crm_desktop.services.imports.plan import (
+    ON_DUPLICATE,
+    ON_POSSIBLE,
+    ImportPlan,
+    OnDuplicate,
+    OnPossible,
+    Review,
+)
 from crm_desktop.services.imports.review import DuplicatePair, PairsReport, find_duplicate_pairs
 from crm_desktop.views.import_wizard.check_models import NoteTableModel
-from crm_desktop.views.import_wizard.labels import rule_label
+from crm_desktop.views.import_wizard.labels import (
+    duplicate_counts_text,
+    possible_rule_label,
+    rule_label,
+)
 from crm_desktop.views.import_wizard.progress_row import ProgressRow
 from crm_desktop.views.import_wizard.review_models import FieldPairTableModel, PairTableModel
 from crm_desktop.views.import_wizard.state import WizardState
@@ -47,8 +62,9 @@ _ACTIONS = ("merge", "create", "skip")
 
 
 def _pairs_key(plan: ImportPlan) -> ImportPlan:
-    """What the pairs found depend on: all but the rule and the decisions."""
-    return replace(plan, reviews={}, on_duplicate="skip")
+    """What the pairs found depend on: everything but the decisions (the rules too: a row
+    merged or created is matched by the rows after it, a skipped one is not)."""
+    return replace(plan, reviews={})
 
 
 def _table(model: object, name: str) -> QTableView:
@@ -69,11 +85,14 @@ class DuplicatesPage(QWizardPage):
         self.task: Task | None = None
         self.report: PairsReport | None = None
         self._found_for: ImportPlan | None = None
+        self._looking_for: ImportPlan | None = None
         self.setTitle(self.tr("Duplicates"))
         self.setSubTitle(
             self.tr(
-                "A row is a duplicate when its e-mail or phone is already in the CRM or in "
-                "an earlier row, or its name is close to one at the same company."
+                "A row is a duplicate when its e-mail or mobile is already in the CRM or in "
+                "an earlier row. It is only a possible duplicate when its name is close to one "
+                "at the same company and no e-mail or mobile differs, or when one of them is "
+                "the same and the other differs. Another e-mail or mobile means another person."
             )
         )
         self.setCommitPage(True)
@@ -94,12 +113,23 @@ class DuplicatesPage(QWizardPage):
             self.rule_buttons[rule] = button
             rules.addWidget(button, number % 3, number // 3)
         self.rule_group.idToggled.connect(self._on_rule_group_id_toggled)
+        possible_box = QGroupBox(self.tr("When a row may be the same person"))
+        possible_layout = QVBoxLayout(possible_box)
+        self.possible_group = QButtonGroup(self)
+        self.possible_buttons: dict[str, QRadioButton] = {}
+        for number, choice in enumerate(ON_POSSIBLE):
+            button = QRadioButton(possible_rule_label(choice))
+            button.setObjectName(f"possible_{choice}")
+            self.possible_group.addButton(button, number)
+            self.possible_buttons[choice] = button
+            possible_layout.addWidget(button)
+        self.possible_group.idToggled.connect(self._on_rule_group_id_toggled)
         self.threshold_spin = QSpinBox()
         self.threshold_spin.setObjectName("thresholdSpin")
         self.threshold_spin.setRange(50, 100)
         self.threshold_spin.setSuffix(" %")
         self.threshold_spin.setToolTip(
-            self.tr("How alike two names at the same company must be to count as one person")
+            self.tr("How alike two names at the same company must be to be a possible duplicate")
         )
         threshold_label = QLabel(self.tr("Name &similarity:"))
         threshold_label.setBuddy(self.threshold_spin)
@@ -167,8 +197,11 @@ class DuplicatesPage(QWizardPage):
         self.tabs.addTab(splitter, self.tr("Duplicates"))
         self.tabs.addTab(self.failure_table, self.tr("Rows that would fail"))
 
+        rule_row = QHBoxLayout()
+        rule_row.addWidget(rule_box, 3)
+        rule_row.addWidget(possible_box, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(rule_box)
+        layout.addLayout(rule_row)
         layout.addLayout(find_row)
         layout.addWidget(self.progress)
         layout.addWidget(self.tabs, 1)
@@ -177,8 +210,9 @@ class DuplicatesPage(QWizardPage):
 
     def initializePage(self) -> None:
         plan = self.state.require_plan()
+        self.threshold_spin.setValue(plan.threshold)  # first: a rule toggled stores it too
         self.rule_buttons[plan.on_duplicate].setChecked(True)
-        self.threshold_spin.setValue(plan.threshold)
+        self.possible_buttons[plan.on_possible].setChecked(True)
         if self._found_for != _pairs_key(plan):
             self.report = None
             self.pair_model.set_pairs([], {})
@@ -202,20 +236,33 @@ class DuplicatesPage(QWizardPage):
                 return cast(OnDuplicate, rule)
         return "skip"
 
+    def possible_rule(self) -> OnPossible:
+        button = self.possible_group.checkedButton()
+        for rule, candidate in self.possible_buttons.items():
+            if candidate is button:
+                return cast(OnPossible, rule)
+        return "create"
+
     def _store_rule(self) -> None:
         self.state.plan = replace(
             self.state.require_plan(),
             on_duplicate=self.rule(),
+            on_possible=self.possible_rule(),
             threshold=self.threshold_spin.value(),
         )
 
     def _on_rule_group_id_toggled(self, _id: int, checked: bool) -> None:
-        if not checked:
+        if not checked or self.state.plan is None:
             return
+        self._store_rule()
         reviewing = self.rule() == "review"
-        self.pair_model.set_reviewing(reviewing)
+        self.pair_model.set_rules(self.rule(), self.possible_rule())
         self._show_pair()
-        if reviewing and self.report is None and self.task is None and self.isVisible():
+        if not self.isVisible():
+            return
+        # The list shows what the import will do under the rules: a new rule, a new pass.
+        stale = self._found_for != _pairs_key(self.state.require_plan())
+        if stale and (self.report is not None or self.task is not None or reviewing):
             self.look_for_duplicates()
 
     def _update_tabs(self) -> None:
@@ -238,12 +285,13 @@ class DuplicatesPage(QWizardPage):
             self.task.cancel.set()
         self.find_button.setEnabled(False)
         self.found_label.setText(self.tr("Looking for duplicates (nothing is written)…"))
+        self._looking_for = _pairs_key(plan)
         self.task = run_in_background(
             find_duplicate_pairs,
             parent=self,
             with_progress=True,
             on_done=partial(self._on_found, plan),
-            on_error=self._on_find_failed,
+            on_error=partial(self._on_find_failed, plan),
             on_progress=self.progress.update_progress,
             sessions=self.state.sessions,
             plan=plan,
@@ -255,6 +303,8 @@ class DuplicatesPage(QWizardPage):
         self.look_for_duplicates()
 
     def _on_found(self, plan: ImportPlan, report: PairsReport) -> None:
+        if _pairs_key(plan) != self._looking_for:
+            return  # a pass another one replaced: its result is not wanted
         self.task = None
         self.progress.finish()
         self.find_button.setEnabled(True)
@@ -262,14 +312,14 @@ class DuplicatesPage(QWizardPage):
         self._found_for = _pairs_key(plan)
         current = self.state.require_plan()
         self.pair_model.set_pairs(report.pairs, current.reviews)
-        self.pair_model.set_reviewing(self.rule() == "review")
+        self.pair_model.set_rules(self.rule(), self.possible_rule())
         self.failure_model.set_rows(report.failures)
         for table in (self.pair_table, self.failure_table):
             table.resizeColumnsToContents()
         self._update_tabs()
         in_db = sum(1 for p in report.pairs if p.earlier_row is None)
         text = self.tr(
-            "%1 of %2 rows are duplicates: %3 of records in the CRM, %4 of earlier rows."
+            "%1 of %2 rows match: %3 a record in the CRM, %4 an earlier row. As the rules stand:"
         )
         text = (
             text.replace("%1", f"{report.total:,}")
@@ -277,6 +327,8 @@ class DuplicatesPage(QWizardPage):
             .replace("%3", f"{in_db:,}")
             .replace("%4", f"{len(report.pairs) - in_db:,}")
         )
+        counts = duplicate_counts_text(report.duplicates)
+        text = f"{text}\n{counts}" if counts else text.removesuffix(" As the rules stand:")
         if report.cancelled:
             text = self.tr("Stopped: only part of the file was looked at.") + " " + text
         if report.total > len(report.pairs):
@@ -292,7 +344,9 @@ class DuplicatesPage(QWizardPage):
             self.pair_table.selectRow(0)
         self.completeChanged.emit()
 
-    def _on_find_failed(self, message: str, _trace: str) -> None:
+    def _on_find_failed(self, plan: ImportPlan, message: str, _trace: str) -> None:
+        if _pairs_key(plan) != self._looking_for:
+            return
         self.task = None
         self.progress.finish()
         self.find_button.setEnabled(True)
@@ -336,7 +390,7 @@ class DuplicatesPage(QWizardPage):
         for button in self.decision_buttons.values():
             button.setEnabled(reviewing)
         self.decision_label.setEnabled(reviewing)
-        action = review.action if review else "skip"
+        action = review.action if review else self.pair_model.rule_action(pair)
         self.decision_group.setExclusive(False)
         for name, button in self.decision_buttons.items():
             button.setChecked(pair is not None and name == action)

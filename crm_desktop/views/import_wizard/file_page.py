@@ -39,7 +39,12 @@ from crm_desktop.services.imports.prepare import (
 from crm_desktop.services.imports.source import FileInfo
 from crm_desktop.views.drop import dropped_paths
 from crm_desktop.views.import_wizard.defaults_box import DefaultsBox
-from crm_desktop.views.import_wizard.labels import delimiters, encodings, target_label
+from crm_desktop.views.import_wizard.labels import (
+    delimiters,
+    encoding_label,
+    encodings,
+    target_label,
+)
 from crm_desktop.views.import_wizard.preview_models import PreviewTableModel
 from crm_desktop.views.import_wizard.reading import (
     WORKBOOKS,
@@ -57,6 +62,7 @@ from crm_desktop.views.import_wizard.state import (
     WizardState,
     attempt,
 )
+from crm_desktop.views.region_combo import RegionCombo
 from crm_desktop.views.worker import run_in_background
 
 
@@ -69,6 +75,7 @@ class FilePage(QWizardPage):
         self._updating = False
         self.path: Path | None = None
         self._format = ""  # of the file as last read
+        self._region = ""  # the phone country the user chose here ("" = the setting's)
         self.setTitle(self.tr("Choose a file"))
         self.setSubTitle(
             self.tr(
@@ -126,6 +133,15 @@ class FilePage(QWizardPage):
         self.header_spin.setToolTip(
             self.tr("The row that names the columns; rows above it are left out")
         )
+        self.region_combo = RegionCombo()
+        self.region_combo.setObjectName("regionCombo")
+        self.region_combo.setToolTip(
+            self.tr(
+                "Phone numbers without +code are read as numbers of this country, unless "
+                "their row names its own (a Country column, or a +code in another number). "
+                "A number that is no valid number there is kept as written and flagged."
+            )
+        )
 
         options = QGroupBox(self.tr("How to read it"))
         grid = QGridLayout(options)
@@ -136,6 +152,7 @@ class FilePage(QWizardPage):
             (1, 0, self.tr("E&ncoding:"), self.encoding_combo),
             (1, 2, self.tr("&Delimiter:"), self.delimiter_combo),
             (2, 0, self.tr("S&heet:"), self.sheet_combo),
+            (2, 2, self.tr("&Phone numbers from:"), self.region_combo),
         )
         for row, column, text, widget in placed:
             label = QLabel(text)
@@ -196,6 +213,7 @@ class FilePage(QWizardPage):
         self.delimiter_combo.currentIndexChanged.connect(self._on_reading_changed)
         self.sheet_combo.currentIndexChanged.connect(self._on_reading_changed)
         self.target_combo.currentIndexChanged.connect(self._on_target_combo_changed)
+        self.region_combo.currentIndexChanged.connect(self._on_region_combo_changed)
         self.header_spin.valueChanged.connect(self._on_header_spin_value_changed)
         self._show_prepared(None)
 
@@ -273,6 +291,8 @@ class FilePage(QWizardPage):
             info = result.info if isinstance(result, Unreadable) else None
             self._show_prepared(None, result.message, info)
         else:
+            if self._region:  # chosen here: a file read again keeps it
+                result = replace(result, plan=replace(result.plan, region=self._region))
             self.state.prepared = result
             self.state.plan = result.plan
             self._show_prepared(result)
@@ -338,6 +358,7 @@ class FilePage(QWizardPage):
             plan = prepared.plan
             self._show_info(prepared.info, plan.sheet)
             self._select_data(self.target_combo, plan.target)
+            self.region_combo.set_region(plan.region)
             if plan.format == "vcf":
                 self.vcf_defaults.set_target(plan.target)
                 if self.state.choices is not None:
@@ -362,7 +383,7 @@ class FilePage(QWizardPage):
         )
         self.info_label.show()
         if info.format in ("csv", "vcf"):
-            self._select_data(self.encoding_combo, info.encoding)
+            self._select_data(self.encoding_combo, info.encoding, encoding_label(info.encoding))
         if info.format == "csv":
             self._select_data(self.delimiter_combo, info.delimiter)
         if info.format in WORKBOOKS:
@@ -373,10 +394,10 @@ class FilePage(QWizardPage):
             self.sheet_combo.setCurrentIndex(max(self.sheet_combo.findData(sheet), 0))
 
     @staticmethod
-    def _select_data(combo: QComboBox, value: object) -> None:
+    def _select_data(combo: QComboBox, value: object, label: str | None = None) -> None:
         index = combo.findData(value)
         if index < 0:
-            combo.addItem(str(value), value)  # detected, but not one of the usual choices
+            combo.addItem(label or str(value), value)  # detected, not one of the usual choices
             index = combo.count() - 1
         combo.setCurrentIndex(index)
 
@@ -401,6 +422,15 @@ class FilePage(QWizardPage):
             self._on_reading_changed(-1)  # not read yet (or refused): read it for this target
         else:
             self._start(with_target, prepared=prepared, target=self.target())
+
+    def _on_region_combo_changed(self, _index: int) -> None:
+        region = self.region_combo.region()
+        prepared, plan = self.state.prepared, self.state.plan
+        if not region or prepared is None or plan is None:
+            return
+        self._region = region
+        self.state.plan = replace(plan, region=region)
+        self.state.prepared = replace(prepared, plan=replace(prepared.plan, region=region))
 
     def _on_header_spin_value_changed(self, value: int) -> None:
         if self._updating or self.state.prepared is None:

@@ -26,28 +26,49 @@ TAKEN_BACKGROUND = QColor("#d9f2d9")
 
 
 class PairTableModel(RowsTableModel[DuplicatePair]):
-    """The duplicate rows: the row, what it matches, why, and the user's decision."""
+    """The matching rows: the row, what it matches, duplicate or possible duplicate, why,
+    and what happens to it (the user's decision, or the rule's)."""
 
-    ROW, MATCHES, REASON, DECISION = range(4)
+    ROW, MATCHES, KIND, REASON, DECISION = range(5)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.reviews: dict[int, Review] = {}
         self.reviewing = False
+        self.on_duplicate = "skip"
+        self.on_possible = "create"
 
     def headers(self) -> Sequence[str]:
-        return (self.tr("Row"), self.tr("Matches"), self.tr("Reason"), self.tr("Decision"))
+        return (
+            self.tr("Row"),
+            self.tr("Matches"),
+            self.tr("Match"),
+            self.tr("Reason"),
+            self.tr("Decision"),
+        )
 
     def set_pairs(self, pairs: Sequence[DuplicatePair], reviews: Mapping[int, Review]) -> None:
         self.reviews = dict(reviews)
         self.set_rows(pairs)
 
-    def set_reviewing(self, reviewing: bool) -> None:
-        self.reviewing = reviewing
+    def set_rules(self, on_duplicate: str, on_possible: str) -> None:
+        self.on_duplicate, self.on_possible = on_duplicate, on_possible
+        self.reviewing = on_duplicate == "review"
         if self._rows:
             self.dataChanged.emit(
                 self.index(0, self.DECISION), self.index(len(self._rows) - 1, self.DECISION)
             )
+
+    def rule_action(self, pair: DuplicatePair | None) -> str:
+        """What the rules do with a pair nobody decided on: "skip", "merge" or "create"."""
+        if pair is not None and pair.possible:
+            return self.on_possible
+        return {"fill": "merge", "overwrite": "merge", "create": "create"}.get(
+            self.on_duplicate, "skip"
+        )
+
+    def kind_text(self, pair: DuplicatePair) -> str:
+        return self.tr("Possible duplicate") if pair.possible else self.tr("Duplicate")
 
     def set_review(self, number: int, review: Review) -> None:
         pair = self._rows[number]
@@ -65,7 +86,8 @@ class PairTableModel(RowsTableModel[DuplicatePair]):
         pair = self._rows[number]
         review = self.reviews.get(pair.row)
         if role == SORT_ROLE:
-            return (pair.row, pair.name, pair.reason, review.action if review else "")[column]
+            decided = review.action if review else ""
+            return (pair.row, pair.name, pair.possible, pair.reason, decided)[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.ROW:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and column == self.DECISION and review:
@@ -78,10 +100,12 @@ class PairTableModel(RowsTableModel[DuplicatePair]):
             return f"{pair.row:,}"
         if column == self.MATCHES:
             return self.matches_text(pair)
+        if column == self.KIND:
+            return self.kind_text(pair)
         if column == self.REASON:
             return pair.reason
-        if not self.reviewing:
-            return self.tr("Rule applies")
+        if not self.reviewing or (review is None and pair.possible):
+            return self.tr("%1 (the rule)").replace("%1", decision_label(self.rule_action(pair)))
         if review is None:
             return decision_label(None)
         if review.action == "merge" and review.take_file:

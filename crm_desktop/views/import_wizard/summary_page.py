@@ -22,6 +22,7 @@ from crm_desktop.services.imports.history import save_problem_rows
 from crm_desktop.services.imports.run import ImportReport
 from crm_desktop.services.imports.undo import UndoReport
 from crm_desktop.views.import_wizard.check_models import NoteTableModel
+from crm_desktop.views.import_wizard.labels import duplicate_counts_text
 from crm_desktop.views.import_wizard.progress_row import ProgressRow
 from crm_desktop.views.import_wizard.state import WizardState
 from crm_desktop.views.import_wizard.undo_flow import UndoFlow
@@ -94,11 +95,20 @@ class SummaryPage(QWizardPage):
             grid.addWidget(number, 0, column)
             grid.addWidget(caption, 1, column)
             self.count_labels[key] = number
+        # Rows that matched a record, per reason, and what was done with them.
+        self.duplicates_label = QLabel()
+        self.duplicates_label.setObjectName("duplicateCounts")
+        self.duplicates_label.setWordWrap(True)
+        grid.addWidget(self.duplicates_label, 2, 0, 1, len(names))
         self.failed_model = NoteTableModel(self)
         self.skipped_model = NoteTableModel(self)
+        self.flagged_model = NoteTableModel(self)
         self.tabs = QTabWidget()
         self.tabs.addTab(notes_table(self.failed_model, "failedTable"), self.tr("Failed rows"))
         self.tabs.addTab(notes_table(self.skipped_model, "skippedTable"), self.tr("Skipped rows"))
+        self.tabs.addTab(
+            notes_table(self.flagged_model, "flaggedTable"), self.tr("Numbers kept as written")
+        )
         self.more_label = QLabel()
         self.more_label.setWordWrap(True)
         self.save_button = QPushButton(self.tr("&Save problem rows as xlsx…"))
@@ -135,11 +145,21 @@ class SummaryPage(QWizardPage):
         self.cancelled_label.setVisible(report.cancelled)
         for key, label in self.count_labels.items():
             label.setText(f"{getattr(report, key):,}")
+        duplicates = duplicate_counts_text(report.duplicates)
+        self.duplicates_label.setText(duplicates)
+        self.duplicates_label.setVisible(bool(duplicates))
         self.failed_model.set_rows(report.failures)
         self.skipped_model.set_rows(report.skips)
+        self.flagged_model.set_rows(report.flags)
         self.tabs.setTabText(0, self.tr("Failed rows (%1)").replace("%1", f"{report.failed:,}"))
         self.tabs.setTabText(1, self.tr("Skipped rows (%1)").replace("%1", f"{report.skipped:,}"))
+        self.tabs.setTabText(
+            2, self.tr("Numbers kept as written (%1)").replace("%1", f"{report.flagged:,}")
+        )
+        self.tabs.setTabVisible(2, report.flagged > 0)
         self.tabs.setCurrentIndex(0 if report.failed or not report.skipped else 1)
+        if report.flagged and not report.failed:
+            self.tabs.setCurrentIndex(2)
         for index in range(self.tabs.count()):
             table = self.tabs.widget(index)
             if isinstance(table, QTableView):
@@ -155,6 +175,16 @@ class SummaryPage(QWizardPage):
             more.append(
                 self.tr("The first %1 skipped rows are listed.").replace(
                     "%1", f"{len(report.skips):,}"
+                )
+            )
+        if report.flagged:
+            more.append(
+                self.tr(
+                    "%n phone number(s) are no valid number of the country they were read "
+                    "in: they were imported as written, not turned into numbers of that "
+                    "country.",
+                    "",
+                    report.flagged,
                 )
             )
         self.more_label.setText(" ".join(more))

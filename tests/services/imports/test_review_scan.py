@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+import uuid
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
+import pytest
+from legacy_people import legacy_sheet
+from sqlalchemy import create_engine, func, select, text
 
-from crm_desktop.models import Contact, ImportBatch
+from crm_desktop.models import Contact, ImportBatch, Setting
 from crm_desktop.models.database import Database
+from crm_desktop.services.imports.matching import Match
 from crm_desktop.services.imports.plan import Review
 from crm_desktop.services.imports.prepare import prepare_import
 from crm_desktop.services.imports.review import find_duplicate_pairs
 from crm_desktop.services.imports.run import run_import
 from crm_desktop.services.imports.scan import scan_rows
+from crm_desktop.services.imports.transform import RowRecord
 
 CSV = (
     "Name,Company,Title,Email,Birthday\n"
@@ -98,8 +106,10 @@ def test_reviewed_rows_merge_the_fields_the_user_took(db: Database, tmp_path: Pa
         anna = session.scalars(select(Contact)).one()
     # title taken from the file; city kept; notes were empty, so they are filled
     assert (anna.title, anna.city, anna.notes) == ("Head of Purchasing", "Oslo", "met at CES")
-    unreviewed = run_import(db.sessions, replace(plan, on_duplicate="review"))
+    # Only the name matches: a possible duplicate, which nobody decided on this time.
+    unreviewed = run_import(db.sessions, replace(plan, on_duplicate="review", on_possible="skip"))
     assert (unreviewed.skipped, unreviewed.updated) == (1, 0)
+    assert unreviewed.duplicates.counts == {"name": {"skipped": 1}}
 
 
 def test_pairs_name_linked_records_and_list_methods_by_kind(db: Database, tmp_path: Path) -> None:
@@ -118,3 +128,107 @@ def test_pairs_name_linked_records_and_list_methods_by_kind(db: Database, tmp_pa
     assert fields["email"].record_value == "anna@acme.com"  # the e-mail, not every method
     assert fields["mobile"].record_value == "+46 70 123 45 67"
     assert fields["event"].record_value == "CES"
+
+
+def test_finding_duplicates_writes_nothing_and_others_can_write_meanwhile(
+    db: Database, tmp_path: Path
+) -> None:
+    """Issue 11: the pass held SQLite's write lock from start to end (a dry-run import in
+    one transaction). Each time it reports progress, another connection writes at once
+    (no waiting: SQLite's busy timeout is 0, PostgreSQL's lock timeout 100 ms)."""
+    sheet = legacy_sheet(rows=200, duplicates=10, possible=5, seed=2)
+    plan = prepare_import(db.sessions, sheet.write(tmp_path / "people.csv"), "contacts").plan
+    url = db.url
+    other = create_engine(
+        url, connect_args={"timeout": 0} if url.get_backend_name() == "sqlite" else {}
+    )
+    writes: list[str] = []
+
+    def write_meanwhile(_fraction: float, message: str) -> None:
+        with other.begin() as connection:
+            if url.get_backend_name() == "postgresql":
+                connection.execute(text("SET LOCAL lock_timeout = '100ms'"))
+            connection.execute(
+                Setting.__table__.insert().values(  # type: ignore[attr-defined]
+                    id=uuid.uuid4(), key=f"test.{len(writes)}", value=message, version=1,
+                    created_at=dt.datetime.now(dt.UTC), updated_at=dt.datetime.now(dt.UTC),
+                )
+            )  # fmt: skip
+        writes.append(message)
+
+    try:
+        report = find_duplicate_pairs(db.sessions, plan, write_meanwhile, batch_rows=50)
+    finally:
+        other.dispose()
+    assert len(writes) >= 5  # at the start, after each of the 4 batches, at the end
+    assert report.rows == 200 and report.total == 15
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+        assert session.scalar(select(func.count()).select_from(Contact)) == 0
+        assert session.scalar(select(func.count()).select_from(Setting).where(
+            Setting.key.startswith("test."))) == len(writes)  # fmt: skip
+    # The connection it read on is writable again for whoever gets it next.
+    assert run_import(db.sessions, plan).created == sheet.people
+
+
+class _Decisions:
+    """What the real import decided about each matching row (its MatchObserver)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, str, str, bool, Any]] = []
+
+    def duplicate(
+        self,
+        record: RowRecord,
+        match: Match,
+        existing: Mapping[str, Any],
+        methods: list[tuple[str, str]],
+        refs: Mapping[str, str],
+    ) -> None:
+        target = match.db_id if match.new is None else None
+        self.rows.append((record.row, match.reason, match.category, match.possible, target))
+
+
+@pytest.mark.parametrize("rule", ["skip", "fill"])
+def test_the_pairs_found_are_what_the_import_then_does(
+    db: Database, tmp_path: Path, rule: str
+) -> None:
+    """Over several batches, with people already in the CRM, duplicates by e-mail and by
+    mobile, possible ones, and rows that fail."""
+    sheet = legacy_sheet(rows=300, duplicates=30, possible=10, seed=5)
+    lines = sheet.text.splitlines(keepends=True)
+    lines[40] = lines[40].replace("@", "@@")  # a row that fails
+    path = tmp_path / "people.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    known = tmp_path / "known.csv"
+    known.write_text("".join(lines[:61]).replace("@@", "@"), encoding="utf-8")
+    run_import(db.sessions, prepare_import(db.sessions, known, "contacts").plan)
+    plan = replace(
+        prepare_import(db.sessions, path, "contacts").plan,
+        on_duplicate=rule,  # type: ignore[arg-type]
+    )
+    found = find_duplicate_pairs(db.sessions, plan, batch_rows=70)
+    decisions = _Decisions()
+    report = run_import(db.sessions, plan, batch_rows=70, observer=decisions)
+
+    with db.sessions() as session:
+        made = set(session.scalars(select(Contact.id).where(
+            Contact.import_batch_id == report.batch_id)))  # fmt: skip
+    imported = [
+        (row, reason, category, possible, None if target in made else target)
+        for row, reason, category, possible, target in decisions.rows
+    ]
+    pairs = [(p.row, p.reason, p.category, p.possible, p.record_id) for p in found.pairs]
+    assert pairs == imported
+    assert found.total == len(imported) and found.total > 60
+    if rule == "skip":
+        assert found.duplicates == report.duplicates
+    else:  # the pass counts each merge; the import skips those that bring nothing new
+        assert {c: sum(a.values()) for c, a in found.duplicates.counts.items()} == {
+            c: sum(a.values()) for c, a in report.duplicates.counts.items()
+        }
+    assert {p.category for p in found.pairs} >= {"email", "mobile", "name"}
+    # Rows that repeat a person of an earlier batch of the file, and of the same batch.
+    assert any(p.earlier_row is not None and " as row " not in p.reason for p in found.pairs)
+    assert any(p.earlier_row is not None and " as row " in p.reason for p in found.pairs)
+    assert [f.row for f in found.failures] == [f.row for f in report.failures] == [41]

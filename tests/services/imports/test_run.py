@@ -39,7 +39,7 @@ PEOPLE_CSV = (
     ",,,,,,,,\n"
     "李娜,深圳华信电子有限公司,工程师,13900139000,not-an-address,深圳,,,\n"
     ",Acme GmbH,,,,,nur eine Notiz,,\n"
-    "ANNA-LENA MÜLLER,Acme GmbH,Head of Purchasing,+49 151 99999999,Anna@ACME.de,,zweite Zeile,,\n"
+    "ANNA-LENA MÜLLER,Acme GmbH,Head of Purchasing,,Anna@ACME.de,,zweite Zeile,,\n"
 )
 
 
@@ -77,6 +77,7 @@ def test_chinese_headers_map_and_every_row_is_accounted_for(db: Database, tmp_pa
     assert "not-an-address" in failures[5] and "邮箱" in failures[5]
     assert "no name" in failures[6]
     assert "same e-mail Anna@ACME.de as row 3" in report.skips[0].reason
+    assert report.duplicates.counts == {"email": {"skipped": 1}}
     with db.sessions() as session:
         wang = session.scalars(select(Contact).where(Contact.full_name == "王小明")).one()
         assert (wang.given_name, wang.family_name) == (None, None)  # a Chinese name stays whole
@@ -184,8 +185,15 @@ def test_within_file_duplicates_merge_into_the_first_row(db: Database, tmp_path:
         "Li  Wei,Haier,+86 138 0013 8000,liwei@private.cn,Qingdao\n"
         "Wei Li,Haier,,,\n",
     )
-    report = run_import(db.sessions, _plan(db, path, on_duplicate="fill"))
+    # Row 3 shares the mobile but not the e-mail, row 4 only the name: possible duplicates,
+    # merged only because the user said so.
+    plan = _plan(db, path, on_duplicate="fill", on_possible="merge")
+    report = run_import(db.sessions, plan)
     assert (report.created, report.merged, report.rows) == (1, 2, 3)
+    assert report.duplicates.counts == {
+        "mobile_other_email": {"merged": 1},
+        "name": {"merged": 1},
+    }
     with db.sessions() as session:
         li = session.scalars(select(Contact)).one()
         assert li.city == "Qingdao"
@@ -328,6 +336,7 @@ def test_dry_run_changes_nothing(db: Database, tmp_path: Path) -> None:
     path = _write(tmp_path / "客户.csv", PEOPLE_CSV)
     report = run_import(db.sessions, _plan(db, path), dry_run=True)
     assert (report.created, report.failed, report.batch_id) == (2, 2, None)
+    assert report.duplicates.counts == {"email": {"skipped": 1}}
     assert _count(db, Contact) == 0 and _count(db, ImportBatch) == 0 and _count(db, Company) == 0
 
 

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from crm_desktop.services.imports.cells import cell_date, cell_text
+from crm_desktop.services.imports.cells import FlaggedRow, cell_date, cell_text
 from crm_desktop.services.imports.compound import CompoundFile, biff_globals
 from crm_desktop.services.imports.header import detect_header
 from crm_desktop.services.imports.source import (
@@ -350,11 +350,17 @@ def test_csv_stream_total_and_empty_cells(tmp_path: Path) -> None:
 
 
 def test_csv_with_a_runaway_quote_is_reported(tmp_path: Path) -> None:
+    # The quote never closes: the rest of the file would be one cell of row 2. That row is
+    # refused, saying which lines went into it, instead of importing them as one note.
     path = tmp_path / "quote.csv"
-    path.write_text('a,b\n"' + "x" * 200_000 + "\n", encoding="utf-8")
-    info = inspect_file(path)
-    with pytest.raises(ImportFileError, match=r"quote\.csv: cannot be read after row 1"):
-        _all_rows(info)
+    path.write_text('a,b\n1,"' + "x" * 200_000 + "\nc,d\ne,f\n", encoding="utf-8")
+    rows = _all_rows(inspect_file(path))
+    assert rows[0] == ["a", "b"]
+    assert len(rows) == 2
+    assert isinstance(rows[1], FlaggedRow)
+    [(column, reason)] = rows[1].flags
+    assert column == 1
+    assert "never closed: lines 2 to 4 of the file were read as this one row" in reason
 
 
 def test_vcard_is_identified_only(tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ from crm_desktop.services.imports.textfile import (
     detect_encoding,
     detect_encoding_bytes,
     estimate_rows,
-    iter_text_rows,
 )
+from crm_desktop.services.imports.textrows import text_rows
 
 SIMPLIFIED = (
     "姓名,公司,电话\n张三,北京科技有限公司,13800138000\n李四,上海贸易公司,\n王五,深圳市南山区,\n"
@@ -126,7 +126,8 @@ def test_delimiter_ignores_a_cut_last_line() -> None:
 
 
 def _rows(data: bytes, encoding: str = "utf-8", delimiter: str = ",") -> list[list[str]]:
-    return list(iter_text_rows(io.BytesIO(data), encoding, delimiter))
+    rows = text_rows(io.BytesIO(data), encoding, delimiter)
+    return [[cell or "" for cell in row] for row in rows]  # type: ignore[misc]
 
 
 def test_rows_with_line_breaks_in_quotes_and_cr_only_endings() -> None:

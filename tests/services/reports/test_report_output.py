@@ -21,6 +21,7 @@ from crm_desktop.services.reports import (
     run_report,
 )
 from crm_desktop.services.reports.output import format_text, write_csv, write_xlsx
+from crm_desktop.services.reports.table import Table, TableColumn
 
 
 def test_text_has_a_title_line_aligned_columns_totals_and_notes(db: Database) -> None:
@@ -175,3 +176,33 @@ def test_an_in_memory_database_is_read_on_one_connection() -> None:
         assert board.funnel.steps[0].count == 6
     finally:
         memory.dispose()
+
+
+def test_names_that_look_like_formulas_stay_text_in_csv_and_xlsx(tmp_path: Path) -> None:
+    """A rep, source or event named "=HYPERLINK(...)" is text in every file (OWASP)."""
+    evil = '=HYPERLINK("http://evil","x")'
+    table = Table(
+        title="Leads by source",
+        subtitle="@everyone",
+        currency="EUR",
+        columns=(
+            TableColumn("Source"),
+            TableColumn("Leads", "count"),
+            TableColumn("Change", "days"),
+        ),
+        rows=((evil, 3, -1.5), ("+86 Trade show", 2, 0.0)),
+        notes=("-a note",),
+    )
+    out = io.StringIO()
+    write_csv(table, out)
+    assert out.getvalue().splitlines()[1:] == [
+        '"\'=HYPERLINK(""http://evil"",""x"")",3,-1.5',  # a number stays a number
+        "'+86 Trade show,2,0.0",
+    ]
+    path = tmp_path / "sources.xlsx"
+    write_xlsx(table, path)
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet is not None
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert {evil, "@everyone", "-a note", "+86 Trade show"} <= {c.value for c in cells}
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
