@@ -233,9 +233,14 @@ def _gui(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from crm_desktop.services.demo import existing_contacts, generate_demo
+    from crm_desktop.services.locale_defaults import locale_defaults, system_locale_name
+    from crm_desktop.services.settings import adopt_locale_defaults
 
     db = open_database(args.db)
     try:
+        # A database made just now takes the locale's currency first: the demo's exchange
+        # rates go into it. The window's first start still shows it for confirming.
+        adopt_locale_defaults(db.sessions, locale_defaults(system_locale_name()))
         existing = existing_contacts(db.sessions)
         if existing and not args.force:
             raise UsageError(
