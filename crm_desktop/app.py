@@ -197,6 +197,18 @@ def confirm_first_start_if_new(db: Database) -> None:
         FirstStartDialog(db, start).exec()
 
 
+def where_things_are(db: Database, log_path: Path | None) -> str:
+    """One line for the welcome page: the database, this computer's settings, the log."""
+    from PySide6.QtCore import QSettings
+
+    tr = QCoreApplication.translate
+    parts = [tr("App", "Database: %1").replace("%1", str(db.sqlite_path or db.describe()))]
+    parts.append(tr("App", "Window settings: %1").replace("%1", QSettings().fileName()))
+    if log_path is not None:
+        parts.append(tr("App", "Log: %1").replace("%1", str(log_path)))
+    return "\n".join(parts)
+
+
 def run_gui(db_url: str | None) -> int:
     log_path = setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
@@ -214,9 +226,11 @@ def run_gui(db_url: str | None) -> int:
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 2
     from crm_desktop.views.main_window import MainWindow
+    from crm_desktop.views.welcome import show_welcome_if_empty
 
     confirm_first_start_if_new(db)
     window = MainWindow(db)
+    welcome = show_welcome_if_empty(window, where_things_are(db, log_path))  # noqa: F841
     window.show()
     window.start_alerts()
     code = app.exec()
