@@ -246,6 +246,7 @@ def _file_progress(
     report = progress
 
     def scaled(fraction: float, message: str = "") -> None:
-        report((number + fraction) / count, f"{name}: {message}" if message else name)
+        text = message if name in message else f"{name}: {message}" if message else name
+        report((number + fraction) / count, text)
 
     return scaled
