@@ -44,13 +44,16 @@ class FirstStart:
 
     pending: bool
     settings: AppSettings
-    locale_name: str | None
+    locale_name: str | None  # the locale the values came from; None: not from a locale
+    from_locale: bool  # False: the database had records (a command-line import) first
 
 
 def prepare_first_start(sessions: sessionmaker[Session], defaults: LocaleDefaults) -> FirstStart:
     """A new database takes the locale's values; says whether they still need confirming."""
     adopt_locale_defaults(sessions, defaults)
-    return FirstStart(first_start_pending(sessions), load_settings(sessions), defaults.locale_name)
+    settings = load_settings(sessions)
+    same = (settings.region, settings.currency) == (defaults.region, defaults.currency)
+    return FirstStart(first_start_pending(sessions), settings, defaults.locale_name, same)
 
 
 class FirstStartDialog(QDialog):
@@ -65,7 +68,9 @@ class FirstStartDialog(QDialog):
         self.setMinimumWidth(640)
 
         heading = QLabel("<h3>" + html.escape(self.tr("A new database")) + "</h3>")
-        if start.locale_name:
+        if not start.from_locale:
+            origin = ""  # the database had records before its first start: its own values
+        elif start.locale_name:
             origin = self.tr(
                 "They were taken from your computer's language and region (%1)."
             ).replace("%1", start.locale_name)
@@ -79,8 +84,7 @@ class FirstStartDialog(QDialog):
                 "currency deals are entered in and reports add up in, and the country of "
                 "phone numbers typed without a country code."
             )
-            + " "
-            + origin
+            + (" " + origin if origin else "")
         )
         intro.setWordWrap(True)
 

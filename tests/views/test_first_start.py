@@ -34,3 +34,19 @@ def test_the_first_start_shows_the_locale_values_and_saves_what_is_chosen(
     assert not first_start_pending(sqlite_db.sessions)
     # The next start asks nothing, whatever the locale.
     assert not prepare_first_start(sqlite_db.sessions, locale_defaults("ja_JP.UTF-8")).pending
+
+
+def test_a_database_filled_before_its_first_start_shows_its_own_values(
+    qtbot, sqlite_db: Database
+) -> None:
+    """A command-line import into a new database came first: nothing is taken from the
+    locale, and the dialog does not claim it was."""
+    from crm_desktop.services.records import save_record
+
+    save_record(sqlite_db.sessions, "leads", None, None, {"person_name": "Li Na"})
+    start = prepare_first_start(sqlite_db.sessions, locale_defaults("de_DE.UTF-8"))
+    assert start.pending and not start.from_locale
+    dialog = FirstStartDialog(sqlite_db, start)
+    qtbot.addWidget(dialog)
+    assert dialog.currency_combo.currentText() == "USD"  # as seeded
+    assert "de_DE" not in dialog.intro.text()
