@@ -148,6 +148,10 @@ class WelcomeController(QObject):
         # first) or another row (keys, Ctrl+1..9, show_page).
         window.sidebar.itemClicked.connect(self._on_sidebar_chosen)
         window.sidebar.currentRowChanged.connect(self._on_sidebar_chosen)
+        # Ctrl+1 (Leads) chooses the row that is current already: no signal above.
+        self._page_actions = list(window._page_actions)
+        for action in self._page_actions:
+            action.triggered.connect(self._on_sidebar_chosen)
         window.changes_applied.connect(self._on_changes_applied)
 
     def _on_import_requested(self) -> None:
@@ -233,6 +237,8 @@ class WelcomeController(QObject):
         showing = window.stack.currentWidget() is self.page
         window.sidebar.itemClicked.disconnect(self._on_sidebar_chosen)
         window.sidebar.currentRowChanged.disconnect(self._on_sidebar_chosen)
+        for action in self._page_actions:
+            action.triggered.disconnect(self._on_sidebar_chosen)
         window.changes_applied.disconnect(self._on_changes_applied)
         window.stack.removeWidget(self.page)
         self.page.deleteLater()

@@ -80,3 +80,14 @@ def test_a_database_with_records_opens_on_the_normal_pages(
     window = _window(qtbot, sqlite_db, tmp_path)
     assert show_welcome_if_empty(window) is None
     assert window.stack.currentWidget() is window.list_pages["leads"]
+
+
+def test_choosing_the_current_page_by_its_shortcut_leaves_the_welcome(
+    qtbot, sqlite_db: Database, tmp_path: Path
+) -> None:
+    window = _window(qtbot, sqlite_db, tmp_path)
+    welcome = show_welcome_if_empty(window)
+    assert welcome is not None and window.current_key() == "leads"
+    window._page_actions[0].trigger()  # Ctrl+1, Leads: the sidebar's row already
+    assert not welcome.active
+    assert window.stack.currentWidget() is window.list_pages["leads"]
