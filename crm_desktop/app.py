@@ -24,6 +24,11 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
 from crm_desktop.models.database import APP_NAME, Database, DatabaseError, open_database
 from crm_desktop.models.db_url import mask_password
 from crm_desktop.services.db_errors import database_sentence
+from crm_desktop.services.locale_defaults import (
+    LocaleDefaults,
+    locale_defaults,
+    system_locale_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +178,37 @@ def open_database_in_background(app: QCoreApplication, db_url: str | None) -> Da
     return db
 
 
+def system_locale_defaults() -> LocaleDefaults:
+    """The locale the session names (LANG and co.), else Qt's reading of the system's
+    (Windows and macOS set no LANG)."""
+    from PySide6.QtCore import QLocale
+
+    name = system_locale_name() or QLocale.system().name()
+    return locale_defaults(name)
+
+
+def confirm_first_start_if_new(db: Database) -> None:
+    """A database made just now takes the locale's currency and region, shown for
+    confirming before the window opens; any other database keeps its settings."""
+    from crm_desktop.views.first_start import FirstStartDialog, prepare_first_start
+
+    start = prepare_first_start(db.sessions, system_locale_defaults())
+    if start.pending:
+        FirstStartDialog(db, start).exec()
+
+
+def where_things_are(db: Database, log_path: Path | None) -> str:
+    """One line for the welcome page: the database, this computer's settings, the log."""
+    from PySide6.QtCore import QSettings
+
+    tr = QCoreApplication.translate
+    parts = [tr("App", "Database: %1").replace("%1", str(db.sqlite_path or db.describe()))]
+    parts.append(tr("App", "Window settings: %1").replace("%1", QSettings().fileName()))
+    if log_path is not None:
+        parts.append(tr("App", "Log: %1").replace("%1", str(log_path)))
+    return "\n".join(parts)
+
+
 def run_gui(db_url: str | None) -> int:
     log_path = setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
@@ -190,8 +226,11 @@ def run_gui(db_url: str | None) -> int:
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 2
     from crm_desktop.views.main_window import MainWindow
+    from crm_desktop.views.welcome import show_welcome_if_empty
 
+    confirm_first_start_if_new(db)
     window = MainWindow(db)
+    welcome = show_welcome_if_empty(window, where_things_are(db, log_path))  # noqa: F841
     window.show()
     window.start_alerts()
     code = app.exec()

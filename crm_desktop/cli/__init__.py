@@ -13,7 +13,8 @@
     crm-desktop report KIND [--from D] [--to D] [--owner N] [--pipeline N] [--format F] [-o FILE]
                                                 pipeline, forecast, funnel, reps, sources, events
 
-Exit status: 0 on success, 1 when the work fails, 2 with a one-line message on
+Exit status: 0 on success, 1 when the work fails (or the window cannot start: missing system
+libraries or no display are named, see gui_libraries.py), 2 with a one-line message on
 bad input or usage (including a database that cannot be opened), 130 on Ctrl+C.
 """
 
@@ -50,8 +51,11 @@ def _size(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="crm-desktop", description="A desktop CRM for small sales teams.")
     parser.add_argument("--version", action="version", version=f"crm-desktop {__version__}")
-    db_help = "database URL (sqlite:///file or postgresql+psycopg://...)"
-    parser.add_argument("--db", metavar="URL", help=db_help)
+    db_help = (
+        "the database: a SQLite file's path (~/crm.sqlite3) or a URL "
+        "(sqlite:////absolute/path.sqlite3, postgresql://user@host/dbname)"
+    )
+    parser.add_argument("--db", metavar="FILE|URL", help=db_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("gui", help="start the window (the default)")
 
@@ -67,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"number of contacts (default {DEFAULT_SIZE}; 1000000 makes a scale-test database)",
     )
-    demo.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    demo.add_argument("--db", metavar="FILE|URL", default=argparse.SUPPRESS, help=db_help)
     demo.add_argument(
         "--force", action="store_true", help="add demo data even if the database has contacts"
     )
@@ -90,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="file format (default: from the file name's extension)",
     )
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
-    export.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    export.add_argument("--db", metavar="FILE|URL", default=argparse.SUPPRESS, help=db_help)
     calendar_export.add_options(export)
     _add_import_commands(sub, db_help)
     from crm_desktop.cli.reports import add_report_command
@@ -165,17 +169,17 @@ def _add_import_commands(sub: Any, db_help: str) -> None:
     )
     imp.add_argument("--resume", metavar="ID", help="go on with a cancelled or interrupted import")
     imp.add_argument("--save-mapping", metavar="FILE.json", help="write the mapping used to a file")
-    imp.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    imp.add_argument("--db", metavar="FILE|URL", default=argparse.SUPPRESS, help=db_help)
 
     imports = sub.add_parser("imports", help="list imports, newest first")
-    imports.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    imports.add_argument("--db", metavar="FILE|URL", default=argparse.SUPPRESS, help=db_help)
 
     undo = sub.add_parser(
         "undo-import", help="undo an import: remove what it created, restore what it changed"
     )
     undo.add_argument("id", help="the import's id (or its first characters)")
     undo.add_argument("--yes", "-y", action="store_true", help="answer yes to every question")
-    undo.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    undo.add_argument("--db", metavar="FILE|URL", default=argparse.SUPPRESS, help=db_help)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -183,9 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command in (None, "gui"):
-            from crm_desktop.app import run_gui
-
-            return run_gui(args.db)
+            return _gui(args)
         if args.command == "demo":
             return _demo(args)
         if args.command == "export":
@@ -216,11 +218,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _gui(args: argparse.Namespace) -> int:
+    # Qt aborts the process when its platform plugin cannot load: look before loading it.
+    from crm_desktop.gui_libraries import check_gui_environment
+
+    problem = check_gui_environment()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 1
+    from crm_desktop.app import run_gui
+
+    return run_gui(args.db)
+
+
 def _demo(args: argparse.Namespace) -> int:
     from crm_desktop.services.demo import existing_contacts, generate_demo
+    from crm_desktop.services.locale_defaults import locale_defaults, system_locale_name
+    from crm_desktop.services.settings import adopt_locale_defaults
 
     db = open_database(args.db)
     try:
+        # A database made just now takes the locale's currency first: the demo's exchange
+        # rates go into it. The window's first start still shows it for confirming.
+        adopt_locale_defaults(db.sessions, locale_defaults(system_locale_name()))
         existing = existing_contacts(db.sessions)
         if existing and not args.force:
             raise UsageError(

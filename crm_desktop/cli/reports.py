@@ -64,7 +64,7 @@ def add_report_command(sub: Any, db_help: str) -> None:
     report.add_argument("-o", "--output", metavar="FILE", help="write to a file, not stdout")
     # The day open deals are converted for (default today): for reproducible output.
     report.add_argument("--today", type=_start, default=None, help=argparse.SUPPRESS)
-    report.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    report.add_argument("--db", metavar="FILE|URL", default=argparse.SUPPRESS, help=db_help)
 
 
 def _start(text: str) -> dt.date:

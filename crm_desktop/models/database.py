@@ -25,7 +25,7 @@ from sqlalchemy.pool import NullPool
 
 from crm_desktop.models import sqlite_files
 from crm_desktop.models.cjk import SQL_FUNCTION, cjk_bigrams
-from crm_desktop.models.db_url import UrlError, mask_password, parse_url
+from crm_desktop.models.db_url import UrlError, is_plain_path, mask_password, parse_url
 
 log = logging.getLogger(__name__)
 
@@ -69,21 +69,72 @@ def default_sqlite_path() -> Path:
 
 
 def resolve_url(url: str | None) -> URL:
-    """The URL to use: the argument, else CRM_DATABASE_URL, else the user's SQLite file."""
+    """The URL to use: the argument, else CRM_DATABASE_URL, else the user's SQLite file.
+
+    The argument may be a URL or a SQLite file's plain path (see db_url). The folder of the
+    SQLite file is made ready here: the user data folder of the default file is created;
+    for a plain path the user named, its last folder is created when the one above exists;
+    a URL's folder must exist (a typo in a URL, or a three-slash URL read from the wrong
+    folder, must not create a tree of folders and an empty database somewhere unexpected).
+    """
     text = url or os.environ.get(ENV_URL) or ""
     if not text:
         path = default_sqlite_path()
+        _make_folder(path.parent, parents=True)
         return URL.create("sqlite", database=str(path))
     try:
         parsed = parse_url(text)
     except UrlError as exc:
         raise DatabaseError(str(exc)) from None
+    file = sqlite_files.sqlite_path(parsed)
+    if file is not None:
+        _prepare_sqlite_folder(file, text.strip(), plain=is_plain_path(text))
     backend = parsed.get_backend_name()
     if backend == "postgresql" and parsed.password is None and parsed.username:
         password = _keyring_password(parsed)
         if password:
             parsed = parsed.set(password=password)
     return parsed
+
+
+def _make_folder(folder: Path, *, parents: bool) -> None:
+    try:
+        folder.mkdir(parents=parents, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"Cannot create the database folder {folder}: {exc}") from None
+
+
+def _prepare_sqlite_folder(file: Path, typed: str, *, plain: bool) -> None:
+    folder = file.parent
+    if folder.is_dir():
+        return
+    if plain and folder.parent.is_dir():
+        _make_folder(folder, parents=False)
+        log.info("created the folder %s for the database", folder)
+        return
+    if plain:
+        raise DatabaseError(
+            f"The folder {folder.parent} does not exist, so {file.name} cannot be made in "
+            f"{folder}: check the path, or create the folders first."
+        )
+    message = (
+        f"The folder {folder} does not exist, so the database {file.name} cannot be opened "
+        "or made there: check the path, or create the folder first."
+    )
+    if typed.lower().startswith("sqlite:///") and not typed.startswith("sqlite:////"):
+        rest = typed.split(":///", 1)[1]
+        if not _is_absolute_elsewhere(rest):
+            message += (
+                f" A sqlite:/// URL with three slashes is read from the current folder "
+                f"({Path.cwd()}); an absolute path takes four: sqlite:////{rest}, or give "
+                f"the plain path /{rest}."
+            )
+    raise DatabaseError(message)
+
+
+def _is_absolute_elsewhere(rest: str) -> bool:
+    """Whether the path after sqlite:/// is absolute anyway (~, or a Windows drive)."""
+    return rest.startswith("~") or (len(rest) > 2 and rest[1] == ":")
 
 
 def _keyring_password(url: URL) -> str | None:
@@ -115,8 +166,7 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
 def create_db_engine(url: URL) -> Engine:
     try:
         if url.get_backend_name() == "sqlite":
-            if url.database and url.database != ":memory:":
-                Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            # The file's folder is made ready by resolve_url (or exists: a test's tmp_path).
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             event.listen(engine, "connect", _on_sqlite_connect)
             sqlite_files.protect(engine)
@@ -127,8 +177,6 @@ def create_db_engine(url: URL) -> Engine:
             f"The driver for {url.drivername}:// is not installed "
             "(PostgreSQL needs psycopg 3: pip install 'psycopg[binary]')."
         ) from None
-    except OSError as exc:
-        raise DatabaseError(f"Cannot create the database folder: {exc}") from None
     return engine
 
 

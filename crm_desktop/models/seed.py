@@ -37,6 +37,10 @@ DEFAULT_SETTINGS = {
     # Deals at or above this amount (in the default currency) are marked and announced.
     "large_deal_amount": "100000",
 }
+# Set only in a database made just now (services/settings.py: first start). "new": the
+# region and currency are still the seeded ones; "unconfirmed": taken from the system's
+# locale, not yet shown to the user. A database from before has no such row.
+FIRST_START_KEY = "first_start"
 
 
 def missing_defaults(connection: Connection) -> bool:
@@ -53,6 +57,8 @@ def ensure_defaults(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
         if session.scalar(select(User.id).limit(1)) is None:
             session.add(User(name="Me", role=UserRole.ADMIN.value, is_local=True))
+            if session.scalar(select(Setting.id).limit(1)) is None:  # a new database
+                session.add(Setting(key=FIRST_START_KEY, value="new"))
         if session.scalar(select(Pipeline.id).limit(1)) is None:
             pipeline = Pipeline(name="Sales", is_default=True, position=0)
             session.add(pipeline)

@@ -3,6 +3,11 @@
 The stage history (DealStageChange) is the source, so a laptop sees what any rep did
 on the shared database, not only its own moves. The window asks for what is new
 since the last alert it showed and keeps that moment across restarts.
+
+The threshold is an amount in the default currency: a deal in another currency is
+converted with the exchange rate in force first (the board's marker asks the same
+`LargeDealTest`). A deal in a currency with no rate is not called large: comparing
+CNY 500,000 with USD 100,000 as plain numbers would be a guess.
 """
 
 from __future__ import annotations
@@ -10,13 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from crm_desktop.models import Company, Deal, DealStageChange, Stage, User, UserRole
-from crm_desktop.services.settings import get_setting
+from crm_desktop.services.reports.money import load_rates
+from crm_desktop.services.settings import default_currency, get_setting
 from crm_desktop.services.users import current_user_id
 
 # A burst of moves (an import, a script) should not become a wall of notifications.
@@ -54,8 +60,51 @@ def large_deal_threshold(sessions: sessionmaker[Session]) -> Decimal | None:
 
 
 def is_large(amount: Decimal | None, threshold: Decimal | None) -> bool:
-    """Amounts are compared as plain numbers in the deal's own currency."""
+    """Both amounts in the same currency (see LargeDealTest for a deal's own currency)."""
     return amount is not None and threshold is not None and amount >= threshold
+
+
+@dataclass(frozen=True)
+class LargeDealTest:
+    """Whether a deal's amount, in its own currency, is at or above the threshold.
+
+    `threshold` is in `currency` (the default currency); `rates` holds what one unit of
+    each currency with a rate on the day is worth in it (the default currency is 1).
+    """
+
+    threshold: Decimal
+    currency: str
+    rates: dict[str, Decimal]
+
+    def __call__(self, amount: Decimal | float | None, currency: str | None) -> bool:
+        if amount is None or currency is None:
+            return False
+        rate = self.rates.get(currency.upper())
+        if rate is None:
+            return False  # no rate: the deal's worth here is unknown
+        value = amount if isinstance(amount, Decimal) else Decimal(repr(amount))
+        return value * rate >= self.threshold
+
+    def floors(self) -> dict[str, Decimal]:
+        """Per currency, an amount below which no deal in it can be large (for SQL)."""
+        return {
+            currency: (self.threshold / rate).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
+            for currency, rate in self.rates.items()
+        }
+
+
+def large_deal_test(
+    sessions: sessionmaker[Session], day: dt.date | None = None
+) -> LargeDealTest | None:
+    """The test with the threshold and the exchange rates in force on `day` (today);
+    None when large deals are turned off."""
+    threshold = large_deal_threshold(sessions)
+    if threshold is None:
+        return None
+    currency = default_currency(sessions)
+    with sessions() as session:
+        book = load_rates(session, currency)
+    return LargeDealTest(threshold, currency, book.rates_on(day or dt.date.today()))
 
 
 def wants_alerts(sessions: sessionmaker[Session], user_id: uuid.UUID | None = None) -> bool:
@@ -75,9 +124,17 @@ def check_large_deals(sessions: sessionmaker[Session], since: dt.datetime) -> Al
 
     Moves back and moves to Lost are not news. Deals deleted since are left out.
     """
-    threshold = large_deal_threshold(sessions)
-    if threshold is None:
+    test = large_deal_test(sessions)
+    if test is None:
         return AlertCheck((), since, 0)
+    # SQL keeps the deals that can be large; `test` decides on the exact product.
+    can_be_large = or_(
+        false(),
+        *(
+            (Deal.currency == currency) & (Deal.amount >= floor)
+            for currency, floor in test.floors().items()
+        ),
+    )
     to_stage = aliased(Stage)
     from_stage = aliased(Stage)
     query = (
@@ -102,7 +159,7 @@ def check_large_deals(sessions: sessionmaker[Session], since: dt.datetime) -> Al
             DealStageChange.changed_at > since,
             DealStageChange.deleted_at.is_(None),
             Deal.deleted_at.is_(None),
-            Deal.amount >= threshold,
+            can_be_large,
             to_stage.is_lost.is_(False),
             or_(
                 DealStageChange.from_stage_id.is_(None),
@@ -114,12 +171,13 @@ def check_large_deals(sessions: sessionmaker[Session], since: dt.datetime) -> Al
     with sessions() as session:
         rows = session.execute(query).all()
     newest = max((row[8] for row in rows), default=since)
+    rows = [row for row in rows if test(row[3], row[4])]
     alerts = tuple(
         LargeDealAlert(
             deal_id=row[0],
             title=row[1],
             company=row[2],
-            amount=row[3] or Decimal(0),  # not None: the query asked amount >= threshold
+            amount=row[3] or Decimal(0),  # not None: the test asked for an amount
             currency=row[4],
             stage=row[5],
             from_stage=row[6] if row[9] is not None else None,

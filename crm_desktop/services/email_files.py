@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import re
+import sys
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -57,6 +58,8 @@ __all__ = [
 
 EMAIL_SUFFIXES: Final = frozenset({".eml", ".msg"})
 MAX_EMAIL_BYTES: Final = 50 * 1024 * 1024
+# The optional .msg reader, as pyproject.toml's `outlook` extra names it (a test checks).
+MSG_REQUIREMENT: Final = "extract-msg>=0.50,<1"
 NO_SUBJECT: Final = "(no subject)"
 # Mail labelled gb2312 or gbk often holds characters only their superset GB 18030 has.
 _CHARSET_ALIASES: Final = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030"}
@@ -329,14 +332,22 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def missing_msg_reader(name: str) -> str:
+    """What to do when a .msg file arrives and the optional extract-msg is not installed."""
+    python = sys.executable or "python3"
+    return (
+        f"{name}: Outlook .msg files need the optional extract-msg package, which is not "
+        "installed (it is licensed GPL-3.0, so crm-desktop leaves it out by default). "
+        f"To add it, run: {python} -m pip install '{MSG_REQUIREMENT}' and start crm-desktop "
+        "again. Or save the e-mail as .eml and drop that."
+    )
+
+
 def _read_msg(path: Path, mtime: dt.datetime) -> EmailFile:
     try:
         import extract_msg  # loaded on first use: it pulls in a lot
     except ImportError:
-        raise EmailFileError(
-            f"{path.name}: Outlook .msg files need the optional extract-msg package "
-            "(install crm-desktop[outlook]); or save the e-mail as .eml and drop that"
-        ) from None
+        raise EmailFileError(missing_msg_reader(path.name)) from None
 
     try:
         opened: Any = extract_msg.openMsg(str(path), strict=False)

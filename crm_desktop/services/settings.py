@@ -1,4 +1,10 @@
-"""Database-wide settings shared by the team: the phone region and the currency of new records."""
+"""Database-wide settings shared by the team: the phone region and the currency of new records.
+
+A new database takes its region and currency from the system's locale (a Chinese desktop:
+CN and CNY; services/locale_defaults.py) and shows them for confirming on its first start,
+before any data goes in: `adopt_locale_defaults`, `first_start_pending`,
+`confirm_first_start`. A database that exists keeps its settings.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import Setting
-from crm_desktop.models.seed import DEFAULT_SETTINGS
+from crm_desktop.models.seed import DEFAULT_SETTINGS, FIRST_START_KEY
 from crm_desktop.services.changes import Changes
+from crm_desktop.services.locale_defaults import LocaleDefaults
 
 COMMON_CURRENCIES = ("USD", "EUR", "CNY", "GBP", "JPY", "HKD", "CHF", "CAD", "AUD")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -149,3 +156,35 @@ def _check_amount(text: str) -> str:
             "or empty for no alerts)"
         )
     return str(value)
+
+
+def adopt_locale_defaults(sessions: sessionmaker[Session], defaults: LocaleDefaults) -> None:
+    """A database made just now takes the locale's region and currency, once.
+
+    Only the first program to open it after it was made does so (the GUI, or `crm-desktop
+    demo`), and only while it holds no records; a database made by an earlier version
+    has no first start and is left alone.
+    """
+    from crm_desktop.services.welcome import has_records
+
+    if get_setting(sessions, FIRST_START_KEY) != "new" or has_records(sessions):
+        return
+    with sessions.begin() as session:
+        state = session.scalar(select(Setting).where(Setting.key == FIRST_START_KEY))
+        if state is None or state.value != "new":
+            return
+        _put(session, "default_region", defaults.region)
+        _put(session, "default_currency", defaults.currency)
+        state.value = "unconfirmed"
+
+
+def first_start_pending(sessions: sessionmaker[Session]) -> bool:
+    """Whether the region and currency of this new database were not confirmed yet."""
+    return get_setting(sessions, FIRST_START_KEY) in ("new", "unconfirmed")
+
+
+def confirm_first_start(sessions: sessionmaker[Session], region: str, currency: str) -> Changes:
+    """Save the region and currency the user confirmed; the first start is over."""
+    changes = save_settings(sessions, region, currency)
+    set_setting(sessions, FIRST_START_KEY, "")
+    return changes

@@ -372,12 +372,17 @@ class MainWindow(QMainWindow):
         self.prompts.show_error(self, self.tr("Dropped e-mails"), text)
 
     def drop_files(self, paths: list[Path]) -> None:
-        """Leads from .vcf files, cards to review from photos; the work runs off the GUI thread."""
+        """Leads from .vcf files (an import batch each), cards to review from photos; the
+        work runs off the GUI thread, its progress in the status bar."""
         event_id, source_id, owner_id = self.card_entry.drop_context()
         self.statusBar().showMessage(self.tr("Reading %n dropped file(s)…", "", len(paths)))
         run_in_background(
             process_drop,
             parent=QApplication.instance(),
+            with_progress=True,
+            on_progress=lambda fraction, message: self.statusBar().showMessage(
+                f"{message} ({fraction:.0%})"
+            ),
             on_done=self._on_drop_processed,
             on_error=self._on_drop_failed,
             sessions=self.db.sessions,

@@ -117,8 +117,9 @@ class SettingsDialog(QDialog):
         form.addRow(amount_label, self.large_amount_edit)
         amount_note = QLabel(
             self.tr(
-                "Deals of this amount or more (in their own currency) get a marker on the "
-                "board, and managers are notified when one is created or moves on."
+                "Deals worth this amount or more in the default currency (converted with "
+                "the exchange rates) get a marker on the board, and managers are notified "
+                "when one is created or moves on."
             )
         )
         amount_note.setWordWrap(True)

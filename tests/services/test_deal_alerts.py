@@ -13,9 +13,11 @@ from crm_desktop.services.deal_alerts import (
     MAX_ALERTS,
     check_large_deals,
     is_large,
+    large_deal_test,
     large_deal_threshold,
     wants_alerts,
 )
+from crm_desktop.services.exchange_rates import save_rate
 from crm_desktop.services.settings import set_setting
 
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
@@ -26,7 +28,14 @@ def _stages(db: Database) -> dict[str, Stage]:
         return {s.name: s for s in session.scalars(select(Stage))}
 
 
-def _deal(db: Database, title: str, amount: str | None, stage: Stage, deleted: bool = False):  # type: ignore[no-untyped-def]
+def _deal(  # type: ignore[no-untyped-def]
+    db: Database,
+    title: str,
+    amount: str | None,
+    stage: Stage,
+    deleted: bool = False,
+    currency: str = "USD",
+):
     with db.sessions.begin() as session:
         company = Company(name=f"{title} Ltd")
         session.add(company)
@@ -35,7 +44,7 @@ def _deal(db: Database, title: str, amount: str | None, stage: Stage, deleted: b
             title=title,
             company_id=company.id,
             amount=Decimal(amount) if amount else None,
-            currency="EUR",
+            currency=currency,
             pipeline_id=stage.pipeline_id,
             stage_id=stage.id,
             deleted_at=T0 if deleted else None,
@@ -96,7 +105,7 @@ def test_created_and_forward_moves_of_large_deals_are_reported_once(db: Database
         ("Big", "Qualification", "Proposal", "Li Na"),
     ]
     first = check.alerts[0]
-    assert (first.company, first.amount, first.currency) == ("Big Ltd", Decimal("150000.00"), "EUR")
+    assert (first.company, first.amount, first.currency) == ("Big Ltd", Decimal("150000.00"), "USD")
     assert check.newest == T0 + dt.timedelta(minutes=4)
     assert check.more == 0
     # Asking again from where the last check ended finds nothing new.
@@ -132,3 +141,28 @@ def test_only_managers_and_admins_want_alerts(db: Database) -> None:
         local = session.scalars(select(User).where(User.is_local.is_(True))).one()
         local.role = UserRole.REP.value
     assert not wants_alerts(db.sessions)
+
+
+def test_amounts_are_converted_into_the_default_currency_first(db: Database) -> None:
+    """The threshold (100,000) is in the default currency (USD): EUR 95,000 at 1.08 is
+    USD 102,600, large; CNY 500,000 at 0.14 is USD 70,000, not; JPY has no rate: unknown."""
+    s = _stages(db)
+    save_rate(db.sessions, "EUR", "USD", "1.08", "2020-01-01")
+    save_rate(db.sessions, "USD", "CNY", "7.1428571429", "2020-01-01")  # inverted: 0.14
+    for n, (title, amount, currency) in enumerate(
+        [
+            ("Euro", "95000", "EUR"),
+            ("Yuan", "500000", "CNY"),
+            ("Yen", "99000000", "JPY"),
+            ("Dollar", "100000", "USD"),
+        ]
+    ):
+        deal = _deal(db, title, amount, s["Proposal"], currency=currency)
+        _move(db, deal, None, s["Qualification"], n + 1)
+    check = check_large_deals(db.sessions, T0)
+    assert [a.title for a in check.alerts] == ["Euro", "Dollar"]
+    assert check.newest == T0 + dt.timedelta(minutes=4)
+    test = large_deal_test(db.sessions)
+    assert test is not None and test.currency == "USD"
+    assert test(Decimal("95000"), "EUR") and not test(Decimal("92000"), "EUR")
+    assert not test(Decimal("500000"), "CNY") and not test(Decimal("1e9"), "JPY")

@@ -126,7 +126,11 @@ def test_without_the_optional_outlook_reader_a_msg_gets_a_clear_message(
     monkeypatch.setitem(sys.modules, "extract_msg", None)  # as if not installed
     with pytest.raises(EmailFileError) as caught:
         read_email_file(DATA / "outlook_quote.msg")
-    assert str(caught.value).startswith("outlook_quote.msg: Outlook .msg files need the optional")
+    message = str(caught.value)
+    assert message.startswith("outlook_quote.msg: Outlook .msg files need the optional")
+    # It says how to add it, with this very Python, and why it is not there.
+    assert f"{sys.executable} -m pip install 'extract-msg>=0.50,<1'" in message
+    assert "GPL-3.0" in message
 
 
 def test_broken_charset_and_date_do_not_crash(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 from pipeline_support import TODAY, Sales, build_sales
 
 from crm_desktop.models.database import Database
+from crm_desktop.services.exchange_rates import save_rate
 from crm_desktop.services.pipeline.board import (
     Board,
     BoardFilter,
@@ -113,11 +114,17 @@ def test_stale_against_the_stage_limit_on_a_fixed_day(db: Database, sales: Sales
     assert gamma.days_in_stage == 7 and not gamma.stale
 
 
-def test_large_deals_compare_the_plain_amount(db: Database, sales: Sales) -> None:
+def test_large_deals_are_converted_into_the_default_currency(db: Database, sales: Sales) -> None:
     board = load_board(db.sessions, BoardFilter(), today=TODAY)
     large = {c.title for column in board.columns for c in column.cards if c.large}
     assert board.large_deal_amount == Decimal("100000")
-    assert large == {"Gamma"}  # EUR 200,000 against 100000, no conversion
+    assert large == set()  # Gamma is EUR 200,000, and there is no EUR rate: not known
+    save_rate(db.sessions, "EUR", "USD", "0.45", TODAY)  # EUR 200,000 is USD 90,000
+    board = load_board(db.sessions, BoardFilter(), today=TODAY)
+    assert not any(c.large for column in board.columns for c in column.cards)
+    save_rate(db.sessions, "EUR", "USD", "1.08", TODAY)  # USD 216,000
+    board = load_board(db.sessions, BoardFilter(), today=TODAY)
+    assert {c.title for column in board.columns for c in column.cards if c.large} == {"Gamma"}
     set_setting(db.sessions, "large_deal_amount", "3,000")
     board = load_board(db.sessions, BoardFilter(), today=TODAY)
     assert {c.title for column in board.columns for c in column.cards if c.large} == {

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from crm_desktop.models import Deal, DealStageChange
 from crm_desktop.models.database import Database
 from crm_desktop.services.changes import Changes
+from crm_desktop.services.exchange_rates import save_rate
 from crm_desktop.services.pipeline.board import BoardCard
 from crm_desktop.views.pipeline import PipelineBoardPage
 from crm_desktop.views.pipeline.card_model import CARD_ROLE, StageCardModel
@@ -133,6 +134,7 @@ def _select(qtbot, page: PipelineBoardPage, title: str) -> None:  # type: ignore
 def test_board_shows_columns_cards_and_totals(
     qtbot, sqlite_db: Database, sales: Sales, settings: QSettings
 ) -> None:
+    save_rate(sqlite_db.sessions, "EUR", "USD", "1.08", "2020-01-01")  # Gamma is large
     page = _board(qtbot, sqlite_db, settings)
     assert _titles(page) == {
         "Qualification": ["Alpha", "Beta"],

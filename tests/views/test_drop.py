@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from crm_desktop.models import ContactMethod, Lead
 from crm_desktop.models.database import Database
+from crm_desktop.services.imports.history import list_batches
+from crm_desktop.services.imports.undo import undo_import
 from crm_desktop.views.drop import can_accept, dropped_paths, import_vcf_file, process_drop
 
 
@@ -37,27 +39,49 @@ VCF = (
 )
 
 
-def _names(db: Database) -> list[str]:
+def _names(db: Database, live: bool = False) -> list[str]:
+    query = select(Lead.person_name)
+    if live:
+        query = query.where(Lead.deleted_at.is_(None))
     with db.sessions() as session:
-        return sorted(session.scalars(select(Lead.person_name)))
+        return sorted(session.scalars(query))
 
 
-def test_vcf_creates_a_lead_per_person_and_names_failed_cards(
+def test_a_dropped_vcf_is_an_import_batch_with_duplicates_summary_and_undo(
     sqlite_db: Database, tmp_path: Path
 ) -> None:
     path = tmp_path / "booth.vcf"
     path.write_text(VCF, encoding="utf-8")
-    result = process_drop(sqlite_db.sessions, [path])
-    assert _names(sqlite_db) == ["Anna Schmidt", "王小明"]
+    steps: list[float] = []
+    result = process_drop(sqlite_db.sessions, [path], progress=lambda f, m="": steps.append(f))
+    assert _names(sqlite_db) == ["Anna Schmidt", "Bad Mail", "王小明"]
     assert result.changes.leads and result.cards == ()
+    assert steps and steps[-1] == 1.0
+    [report] = result.imports
+    assert (report.created, report.skipped, report.groups, report.failed) == (3, 1, 1, 1)
     [message] = result.messages
-    assert message.startswith("booth.vcf: 2 lead(s) created. 3 card(s) not imported:")
-    assert "card 2 (“Booth team”): a contact group, not a person" in message
-    assert "card 3 (“Bad Mail”): 'not-an-address' is not an e-mail address" in message
-    assert "card 5: A lead needs the person's name." in message
+    assert message.startswith(
+        "Imported booth.vcf: 5 cards: 3 created, 0 updated, 0 merged, 1 skipped"
+    )
+    assert "card 2: a contact group, not a person" in message
+    assert "card 5: vCard: the card has no name" in message
+    assert "File ▸ Import history" in message  # how to undo it
+    assert [b.id for b in list_batches(sqlite_db.sessions)] == [report.batch_id]
     with sqlite_db.sessions() as session:
         normalized = set(session.scalars(select(ContactMethod.normalized)))
     assert {"anna@acme.de", "+491712345678", "+8613800138000"} <= normalized
+
+    # The same file again: Anna is the same person (her e-mail), so she is skipped.
+    # The same file again: Anna and Bad Mail are the same people (their e-mails), skipped.
+    again = process_drop(sqlite_db.sessions, [path]).imports[0]
+    assert (again.created, again.skipped) == (1, 3)  # 王小明: a possible duplicate, created
+    assert again.duplicates.counts["email"] == {"skipped": 2}
+    assert _names(sqlite_db, live=True) == ["Anna Schmidt", "Bad Mail", "王小明", "王小明"]
+
+    # The first drop is undone like any import: its three leads go.
+    assert report.batch_id is not None
+    assert undo_import(sqlite_db.sessions, report.batch_id).removed == 3
+    assert _names(sqlite_db, live=True) == ["王小明"]
 
 
 def test_photo_with_qr_gives_a_card_to_review(sqlite_db: Database, tmp_path: Path) -> None:
@@ -84,7 +108,7 @@ def test_photo_without_qr_and_other_files(sqlite_db: Database, tmp_path: Path) -
     assert result.cards == ()
     assert result.messages[0].startswith("blank.png: No QR code was found")
     assert result.messages[1].startswith("notes.txt: cannot use this file. Drop .vcf")
-    assert result.messages[2].startswith("gone.vcf: cannot read the file")
+    assert result.messages[2].startswith("gone.vcf: cannot be opened")
 
 
 def test_saved_emails_are_handed_back_not_read(sqlite_db: Database, tmp_path: Path) -> None:
@@ -111,8 +135,7 @@ def test_real_files_from_the_corpus(sqlite_db: Database, corpora: Path) -> None:
     )
     assert (report.created, report.failures) == (1, ())
     report = import_vcf_file(sqlite_db.sessions, corpora / "vcf/KDE__kcontacts/vcard10.vcf")
-    assert report.created == 4 and len(report.failures) == 1
-    assert report.failures[0].startswith("card 1:")  # only a company, no person
+    assert report.created == 5 and report.rows == 5  # the importer keeps a company-only card
     report = import_vcf_file(
         sqlite_db.sessions, corpora / "vcf/roundcube__roundcubemail/utf-16_sample.vcf"
     )

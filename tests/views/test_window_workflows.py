@@ -14,6 +14,7 @@ from test_main_window import FakePrompts, _settle
 from crm_desktop.models import Company, Contact, Lead, LeadStatus
 from crm_desktop.models.database import Database
 from crm_desktop.services.events import create_event
+from crm_desktop.services.imports.history import list_batches
 from crm_desktop.services.leads import LeadInput, create_lead
 from crm_desktop.services.records import save_record
 from crm_desktop.views.main_window import MainWindow
@@ -162,14 +163,18 @@ def test_dropped_vcf_becomes_leads_of_the_chosen_event(  # type: ignore[no-untyp
     assert window.acceptDrops()
     _drop(window, path)
     qtbot.waitUntil(lambda: bool(prompts.infos))
-    assert "booth.vcf: 2 lead(s) created" in prompts.infos[0]
-    assert "not-an-address" in prompts.infos[0]  # the failed card is named with its reason
+    # An import batch like the wizard's: a summary, the problem cards, the way to undo it.
+    assert "Imported booth.vcf: 5 cards: 3 created" in prompts.infos[0]
+    assert "card 2: a contact group, not a person" in prompts.infos[0]
+    assert "File ▸ Import history" in prompts.infos[0]
     with sqlite_db.sessions() as session:
         leads = session.scalars(select(Lead)).all()
-        assert sorted(lead.person_name for lead in leads) == ["Anna Schmidt", "王小明"]
+        names = sorted(lead.person_name for lead in leads)
+        assert names == ["Anna Schmidt", "Bad Mail", "王小明"]
         assert {lead.event_id for lead in leads} == {event.id}
+    assert [b.file_name for b in list_batches(sqlite_db.sessions)] == ["booth.vcf"]
     leads_page = window.list_pages["leads"]
-    qtbot.waitUntil(lambda: leads_page.model.count_known and leads_page.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: leads_page.model.count_known and leads_page.model.rowCount() == 3)
 
 
 def test_dropped_card_photos_fill_card_entry_one_after_another(  # type: ignore[no-untyped-def]

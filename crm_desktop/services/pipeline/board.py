@@ -29,7 +29,7 @@ from crm_desktop.models import (
     Tagging,
     User,
 )
-from crm_desktop.services.deal_alerts import large_deal_threshold
+from crm_desktop.services.deal_alerts import LargeDealTest, large_deal_test
 from crm_desktop.services.listing import Option
 from crm_desktop.services.query_text import clean_query, escape_like
 from crm_desktop.services.settings import lost_reasons
@@ -506,13 +506,13 @@ def load_board(
     each column's cards are sorted (a key of CARD_ORDERS).
     """
     day = today or dt.date.today()
-    threshold = large_deal_threshold(sessions)
+    large = large_deal_test(sessions, day)
     with sessions() as session:
         pipeline = _pipeline(session, flt.pipeline_id)
         stages = pipeline_stages(session, pipeline.id)
         open_stages = [s for s in stages if s.is_open]
         statement = board_statement(flt, [s.id for s in open_stages])
-        maker = _CardMaker(stages, day, threshold)
+        maker = _CardMaker(stages, day, large)
         # In slices, each made into cards before the next is read: one fetch of 100,000
         # rows is a single long call that keeps the interpreter lock from the GUI thread,
         # and so is freeing them all at once.
@@ -525,11 +525,12 @@ class _CardMaker:
     """Rows of the board query made into cards, by stage."""
 
     def __init__(
-        self, stages: tuple[StageInfo, ...], day: dt.date, threshold: Decimal | None
+        self, stages: tuple[StageInfo, ...], day: dt.date, large: LargeDealTest | None
     ) -> None:
         self.stages = stages
         self.day = day
-        self.threshold = threshold
+        self.large = large
+        self.threshold = large.threshold if large is not None else None
         self.open = [s for s in stages if s.is_open]
         self.stage_of: dict[Any, StageInfo] = {}
         for stage in self.open:
@@ -540,7 +541,7 @@ class _CardMaker:
         self.days_since = _DaysSince(day)
 
     def add(self, rows: Sequence[Any]) -> None:
-        threshold, initials, days_since = self.threshold, self.initials, self.days_since
+        large, initials, days_since = self.large, self.initials, self.days_since
         for row in rows:
             (raw_id, version, raw_stage, title, company, amount, currency) = row[:7]
             (probability, expected, owner, entered) = row[7:]
@@ -564,9 +565,8 @@ class _CardMaker:
                     initials[owner],
                     days,
                     limit is not None and days > limit,
-                    # A plain comparison of numbers, as the large-deal alerts make it: the
-                    # amount in the deal's own currency against the setting, no conversion.
-                    threshold is not None and amount is not None and amount >= threshold,
+                    # Converted into the default currency first, as the alerts do.
+                    large is not None and large(amount, currency),
                 )
             )
 

@@ -20,6 +20,7 @@ from crm_desktop.services.reports.events import (
 from crm_desktop.services.reports.facts import (
     closed_facts,
     created_facts,
+    lead_deals,
     lead_facts,
     led_to_deals,
     open_facts,
@@ -89,6 +90,7 @@ def dashboard_reports(
         "leads": lambda s: lead_facts(s, ctx, source=True, event=True),
         "closed": lambda s: closed_facts(s, ctx, owner=True),
         "led_to_deals": lambda s: led_to_deals(s, ctx),
+        "lead_deals": lambda s: lead_deals(s, ctx),
         "moves": lambda s: history_moves(s, ctx),
     }
     found = _run(sessions, jobs, workers)
@@ -96,7 +98,9 @@ def dashboard_reports(
     return Dashboard(
         pipeline=pipeline_from(ctx, found["open"]),
         forecast=forecast_from(ctx, found["open"], found["closed"]),
-        funnel=funnel_from(ctx, leads, found["led_to_deals"], created, found["moves"]),
+        funnel=funnel_from(
+            ctx, leads, found["led_to_deals"], found["lead_deals"], created, found["moves"]
+        ),
         reps=reps_from(ctx, found["open"], found["closed"], users),
         sources=sources_from(ctx, created, leads, sources),
         events=events_from(ctx, created, leads, events),

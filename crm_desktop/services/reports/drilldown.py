@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import Company, Deal, DealStageChange, LeadSource, Stage, User
 from crm_desktop.services.reports.context import ReportContext, StageInfo, load_context
+from crm_desktop.services.reports.facts import lead_deal_conditions
 from crm_desktop.services.reports.filters import (
     ReportError,
     ReportFilters,
@@ -190,8 +191,10 @@ def _forecast(ctx: ReportContext, key: BarKey) -> list[ColumnElement[bool]]:
 
 
 def _funnel(ctx: ReportContext, key: BarKey) -> list[ColumnElement[bool]]:
-    if key.row in ("deals", "won"):
-        return _created(ctx, str(key.row))
+    if key.row == "deals":
+        return lead_deal_conditions(ctx)
+    if key.row == "won":
+        return [*lead_deal_conditions(ctx), Deal.stage_id.in_([s.id for s in ctx.stages.won])]
     if key.row in ("leads", "qualified"):
         raise ReportError("that step counts leads, not deals")
     ranks = stage_ranks(ctx)

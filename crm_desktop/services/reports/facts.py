@@ -218,6 +218,39 @@ def led_to_deals(session: Session, ctx: ReportContext) -> int:
     return int(session.scalar(query) or 0)
 
 
+def lead_deals(session: Session, ctx: ReportContext) -> tuple[int, int]:
+    """(deals, won deals) made from the leads the funnel counts: the funnel's last steps.
+
+    A deal counts when it is live, in the report's pipeline and stages, and came from a
+    live lead created in the range (and owned by the report's owner): the same people as
+    the funnel's first step, so the steps narrow. Deals reach each lead by its key.
+    """
+    won = [s.id for s in ctx.stages.won]
+    query = (
+        select(func.count(), func.sum(case((Deal.stage_id.in_(won), 1), else_=0)))
+        .select_from(Deal)
+        .join(Lead, Lead.id == Deal.lead_id)
+        .where(*_deal_of_report(ctx), *lead_conditions(ctx))
+    )
+    count, won_count = session.execute(query).one()
+    return int(count or 0), int(won_count or 0)
+
+
+def lead_deal_conditions(ctx: ReportContext) -> list[ColumnElement[bool]]:
+    """`lead_deals`' deals as WHERE conditions on Deal alone (the drill-down's list)."""
+    leads = select(Lead.id).where(*lead_conditions(ctx))
+    return [*_deal_of_report(ctx), Deal.lead_id.in_(leads)]
+
+
+def _deal_of_report(ctx: ReportContext) -> list[ColumnElement[bool]]:
+    """Live, of the report's pipeline and stages; whoever owns it (the lead's owner counts)."""
+    return [
+        Deal.deleted_at.is_(None),
+        Deal.pipeline_id == ctx.scope.pipeline_id,
+        Deal.stage_id.in_([s.id for s in ctx.stages.stages]),
+    ]
+
+
 def lead_conditions(ctx: ReportContext) -> list[ColumnElement[bool]]:
     conditions = [Lead.deleted_at.is_(None), *ctx.in_range(Lead.created_at)]
     if ctx.scope.owner_id is not None:

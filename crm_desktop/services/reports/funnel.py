@@ -1,14 +1,17 @@
 """The funnel: leads → qualified leads → deals → won, and deals stage to stage.
 
-Steps, over leads and deals created in the date range (deals of the pipeline):
+Steps, over the leads created in the date range (the owner's, when one is chosen), and
+what became of them, so that each step is a part of the one before:
 
 * leads: live leads;
 * qualified: those whose status is qualified or converted, or that led to a live deal;
-* deals: live deals (also those that did not come from a lead, so this step can be
-  larger than the one before, and the qualified step has no rate to it);
+* deals: the live deals of the pipeline made from those leads (`Deal.lead_id`); deals
+  entered without a lead are not in the funnel (they are in the stage-to-stage part);
 * won: those deals now in a won stage.
 
-Each step's rate is the share that went on to the next step.
+Each step's rate is the share that went on to the next step. A lead normally becomes
+one deal; only a lead linked to several deals can make the deals step larger than the
+qualified one.
 
 Stage to stage, the rungs are the open stages in board order and then Won. A deal
 reached a rung when its furthest rung is at or past it. Its furthest rung is the
@@ -35,6 +38,7 @@ from crm_desktop.services.reports.facts import (
     DealFact,
     LeadFact,
     created_facts,
+    lead_deals,
     lead_facts,
     led_to_deals,
 )
@@ -43,10 +47,8 @@ from crm_desktop.services.reports.table import Table, TableColumn, ratio
 
 TITLE = "Funnel and stage-to-stage conversion"
 STEPS = (("leads", "Leads"), ("qualified", "Qualified leads"), ("deals", "Deals"), ("won", "Won"))
-# Steps whose next step is a part of them. Deals are not a part of the qualified leads
-# (many deals come from no lead), so qualified → deals is no conversion rate and none
-# is given: a funnel showing 230 % would read as a bug.
-RATED = frozenset({"leads", "deals"})
+# Steps with a rate on to the next one (every step but the last).
+RATED = frozenset({"leads", "qualified", "deals"})
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,11 @@ class FunnelReport:
             ),
             rows=tuple(rows),
             notes=(
-                "Deals include those not made from a lead, so qualified leads have no rate on "
-                "to deals. A deal reached a stage when it is "
-                "in it or past it, or its history shows it there; lost deals without "
-                "history count for the first stage only.",
+                "Funnel: the leads created in the range, and the deals made from them "
+                "(deals entered without a lead are left out). Stages: every deal created "
+                "in the range; a deal reached a stage when it is in it or past it, or its "
+                "history shows it there; lost deals without history count for the first "
+                "stage only.",
             ),
         )
 
@@ -110,6 +113,7 @@ def build_funnel_report(session: Session, ctx: ReportContext) -> FunnelReport:
         ctx,
         lead_facts(session, ctx),
         led_to_deals(session, ctx),
+        lead_deals(session, ctx),
         created_facts(session, ctx),
         history_moves(session, ctx),
     )
@@ -119,19 +123,17 @@ def funnel_from(
     ctx: ReportContext,
     leads: Sequence[LeadFact],
     led_to_deals: int,
+    from_leads: tuple[int, int],
     created: Sequence[DealFact],
     moves: Sequence[tuple[int, int, int]],
 ) -> FunnelReport:
-    """The report from lead groups, `led_to_deals`, created-deal groups, `history_moves`."""
+    """The report from lead groups, `led_to_deals`, `lead_deals` (deals and won deals made
+    from the leads), created-deal groups (for the stages) and `history_moves`."""
     ladder = rungs(ctx)
     ranks = stage_ranks(ctx)
-    won_ids = {s.id for s in ctx.stages.won}
     lost_rank = 0 if ctx.stages.open else None
     furthest: Counter[int] = Counter()
-    deals = won = 0
     for fact in created:
-        deals += fact.count
-        won += fact.count if fact.stage_id in won_ids else 0
         rank = ranks.get(fact.stage_id, lost_rank)
         if rank is not None:
             furthest[rank] += fact.count
@@ -140,6 +142,7 @@ def funnel_from(
             furthest[now] -= count
         furthest[to] += count
     qualified = sum(fact.qualified for fact in leads) + led_to_deals
+    deals, won = from_leads
     counts = (sum(fact.count for fact in leads), qualified, deals, won)
     steps = tuple(
         FunnelStep(key, name, count, ratio(counts[i + 1], count) if key in RATED else None)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from crm_desktop.models.sqlite_files import refuse_database_file
 from crm_desktop.services.reports.table import (
@@ -111,11 +112,26 @@ def csv_value(value: Cell, kind: ColumnKind) -> str:
 
 
 def write_csv(table: Table, stream: IO[str]) -> None:
-    """The header and the rows (no title, totals or notes: a script sums what it needs)."""
+    """The header and the rows, then a `not converted: CNY` row per currency that had no
+    exchange rate (its amounts in that currency); no title, totals or notes: a script sums
+    what it needs, and skips the rows whose first cell starts with "not converted"."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(table.headers)
-    for row in table.rows:
+    for row in (*table.rows, *table.unconverted_rows()):
         writer.writerow(csv_value(v, c.kind) for v, c in zip(row, table.columns, strict=True))
+
+
+def _append_unconverted(sheet: Any, table: Table, as_cell: Callable[[Any], Any]) -> None:
+    """Under the totals, a row per currency with no rate: its amounts, formatted in it."""
+    from openpyxl.styles import Font
+
+    for row in table.unconverted_rows():
+        sheet.append([as_cell(plain_value(v)) for v in row])
+        currency = str(row[0]).rsplit(" ", 1)[-1]
+        for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
+            if column.kind == "money":
+                cell.number_format = f'#,##0.00 "{currency}"'
+            cell.font = Font(italic=True)
 
 
 def write_xlsx(table: Table, path: Path) -> None:
@@ -146,14 +162,16 @@ def write_xlsx(table: Table, path: Path) -> None:
                 cell.number_format = fmt
             if table.totals is not None and index == len(lines) - 1:
                 cell.font = Font(bold=True)
+    _append_unconverted(sheet, table, as_cell)
     notes = table.all_notes()
     if notes:
         sheet.append([])
         for note in notes:
             sheet.append([as_cell(note)])
+    shown = [*lines, *table.unconverted_rows()]
     for i, column in enumerate(table.columns):
         letter = sheet.cell(row=header_row, column=i + 1).column_letter
-        texts = [format_cell(row[i], column.kind) for row in lines]
+        texts = [format_cell(row[i], column.kind) for row in shown]
         sheet.column_dimensions[letter].width = min(
             60, max([len(column.header), *map(len, texts)]) + 2
         )

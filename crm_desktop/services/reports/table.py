@@ -19,6 +19,7 @@ from crm_desktop.services.reports.money import Money, total
 ColumnKind = Literal["text", "count", "money", "percent", "days", "month"]
 Cell = str | int | float | Decimal | dt.date | Money | None
 PARTIAL_MARK = "*"
+UNCONVERTED_LABEL = "not converted: {currency}"
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,29 @@ class Table:
                     f"into {self.currency} for the day (add one in Settings)"
                 )
         return tuple(lines)
+
+    def unconverted_rows(self) -> tuple[tuple[Cell, ...], ...]:
+        """One row per currency the money columns could not convert, for files.
+
+        The first column says `not converted: CNY`; each money column holds what its rows
+        leave out in that currency (a Decimal in CNY, not in the report's currency), or
+        None; the other columns are empty. CSV and xlsx put these under the rows (and the
+        totals), so the amounts are in the file, not only in a note.
+        """
+        missing: dict[str, dict[int, Decimal]] = {}
+        for i, column in enumerate(self.columns):
+            if column.kind != "money":
+                continue
+            column_cells = [row[i] for row in self.rows]
+            left_out = total(c for c in column_cells if isinstance(c, Money))
+            for currency, amount in left_out.unconverted:
+                missing.setdefault(currency, {})[i] = amount
+        rows = []
+        for currency in sorted(missing):
+            cells: list[Cell] = [missing[currency].get(i) for i in range(len(self.columns))]
+            cells[0] = UNCONVERTED_LABEL.format(currency=currency)
+            rows.append(tuple(cells))
+        return tuple(rows)
 
     def text_rows(self) -> list[list[str]]:
         """Every row (and the totals) as formatted text, for printing."""

@@ -50,7 +50,7 @@ def test_bars_of_every_report(db: Database) -> None:
     )
     assert _titles(db, "forecast", BarKey(None, "open")) == (["Epsilon"], 1)
     assert _titles(db, "funnel", BarKey(crm.stages["Negotiation"]))[1] == 8
-    assert _titles(db, "funnel", BarKey("won"))[1] == 5
+    assert _titles(db, "funnel", BarKey("won")) == (["Won-3"], 1)  # the one from a lead
     assert _titles(db, "reps", BarKey(crm.users["Bo"], "won")) == (["Won-4", "Won-3"], 2)
     assert _titles(db, "reps", BarKey(None, "open")) == (["Epsilon"], 1)
     assert _titles(db, "sources", BarKey(None, "deals")) == (["Epsilon", "Lost-3", "Eta"], 3)

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import openpyxl
 from report_data import TODAY, build_crm
+from sqlalchemy import select
 
+from crm_desktop.models import Deal, Pipeline, Stage
 from crm_desktop.models.database import Database
 from crm_desktop.services.reports import (
     REPORT_KINDS,
@@ -56,6 +58,8 @@ def test_csv_and_xlsx_hold_the_same_numbers(db: Database, tmp_path: Path) -> Non
     assert out.getvalue().splitlines() == [
         "Rep,Open deals,Open total,Open weighted,Won deals,Won,Lost deals,Win rate %,Days to close",
         "Bo,2,500.00,250.00,2,3400.00,2,50.00,29.5",
+        # Delta, 300 GBP in Negotiation (75 %): no rate into USD, so in a row of its own.
+        "not converted: GBP,,300.00,225.00,,,,,",
     ]
     path = tmp_path / "reps.xlsx"
     write_xlsx(table, path)
@@ -68,8 +72,67 @@ def test_csv_and_xlsx_hold_the_same_numbers(db: Database, tmp_path: Path) -> Non
     assert values[3] == list(table.headers)
     assert values[4] == ["Bo", 2, 500, 250, 2, 3400, 2, 0.5, 29.5]
     assert values[5][0] == "Total"
-    assert values[7][0].startswith("* Open total leaves out 300.00 GBP")
+    assert values[6] == ["not converted: GBP", None, 300, 225, None, None, None, None, None]
+    assert sheet.cell(row=7, column=3).number_format == '#,##0.00 "GBP"'
+    assert values[8][0].startswith("* Open total leaves out 300.00 GBP")
     assert sheet.cell(row=5, column=8).number_format == "0.0%"
+
+
+def test_csv_and_xlsx_give_unconverted_amounts_rows_of_their_own(
+    db: Database, tmp_path: Path
+) -> None:
+    """Not only a note on stderr: a script reading the file sees 300 GBP left out."""
+    build_crm(db)
+    table = pipeline_report(db.sessions, ReportFilters(today=TODAY)).table()
+    out = io.StringIO()
+    write_csv(table, out)
+    assert out.getvalue().splitlines() == [
+        "Stage,Probability %,Deals,Total,Weighted",
+        "Qualification,10,2,1000.00,100.00",
+        "Needs analysis,25,0,0.00,0.00",
+        "Proposal,50,2,2900.00,2170.00",
+        "Negotiation,75,2,500.00,100.00",
+        "not converted: GBP,,,300.00,225.00",
+    ]
+    path = tmp_path / "pipeline.xlsx"
+    write_xlsx(table, path)
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet is not None
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[8][0] == "Total"
+    assert values[9] == ["not converted: GBP", None, None, 300, 225]
+
+
+def test_amounts_with_no_rate_at_all_are_in_the_file_not_zero(db: Database, tmp_path: Path) -> None:
+    """A team whose deals are all in CNY, on a database in USD with no rate: 0.00 converted,
+    and the CNY amounts in rows of their own."""
+    with db.sessions.begin() as session:
+        stages = {
+            stage.name: stage
+            for stage in session.scalars(select(Stage).join(Pipeline).where(Pipeline.is_default))
+        }
+        for title, amount, stage in (("A", "40000", "Qualification"), ("B", "80000", "Proposal")):
+            session.add(
+                Deal(
+                    title=title,
+                    amount=Decimal(amount),
+                    currency="CNY",
+                    pipeline_id=stages[stage].pipeline_id,
+                    stage_id=stages[stage].id,
+                )
+            )
+    table = pipeline_report(db.sessions, ReportFilters(today=TODAY)).table()
+    out = io.StringIO()
+    write_csv(table, out)
+    lines = out.getvalue().splitlines()
+    assert lines[1:] == [
+        "Qualification,10,1,0.00,0.00",
+        "Needs analysis,25,0,0.00,0.00",
+        "Proposal,50,1,0.00,0.00",
+        "Negotiation,75,0,0.00,0.00",
+        # 40,000 × 10 % + 80,000 × 50 % = 44,000 weighted
+        "not converted: CNY,,,120000.00,44000.00",
+    ]
 
 
 def test_the_dashboard_set_equals_each_report_alone(db: Database) -> None:
