@@ -19,7 +19,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -48,6 +47,7 @@ from crm_desktop.services.records import (
     ValidationError,
     form_options,
 )
+from crm_desktop.views.date_edits import DateTimeEdit
 from crm_desktop.views.dialogs import Prompts, QtPrompts
 from crm_desktop.views.worker import run_in_background
 
@@ -135,7 +135,7 @@ class ActivityDialog(QDialog):
         self.subject = QLineEdit(subject)
         self.subject.setObjectName("subject")
         self.subject.setMaxLength(500)
-        self.when = QDateTimeEdit()
+        self.when = DateTimeEdit()
         self.when.setObjectName("when")
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -161,6 +161,7 @@ class ActivityDialog(QDialog):
         self.owner.setObjectName("owner")
         self.body = QPlainTextEdit()
         self.body.setObjectName("body")
+        self.body.setTabChangesFocus(True)  # Tab goes on to the buttons, as in every field
         self.body.setPlaceholderText(tr("What was said, what was agreed…"))
         self.message = QLabel()
         self.message.setObjectName("message")

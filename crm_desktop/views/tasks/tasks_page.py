@@ -166,6 +166,7 @@ class TasksPage(QWidget):
         bar.addWidget(self.owner_filter)
 
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the next field
         self.table.setObjectName("tasksTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
