@@ -132,6 +132,7 @@ class RecordForm(QWidget):
     HAS_METHODS: ClassVar[bool] = True
 
     saved = Signal(object)  # Changes
+    edit_saved = Signal(object)  # SaveResult of a change to a saved record (for undo)
     open_requested = Signal(str, object)  # kind, record id
     event_requested = Signal(object)  # event id: show the leads of that event
     loaded = Signal()  # a record (or a blank one) is on screen
@@ -571,6 +572,8 @@ class RecordForm(QWidget):
         if isinstance(result, SaveResult):
             self.set_detail(result.detail)
             self.saved.emit(result.changes)
+            if result.previous is not None:
+                self.edit_saved.emit(result)
         elif isinstance(result, ValidationError):
             self._show_errors(result.errors)
         elif isinstance(result, StaleRecordError):
