@@ -65,9 +65,11 @@ __all__ = [
     "ValidationError",
     "blank_record",
     "delete_record",
+    "field_problem",
     "find_records",
     "form_options",
     "load_record",
+    "method_problem",
     "save_record",
     "undo_delete",
 ]
@@ -590,6 +592,27 @@ def _clean_values(
     elif kind == "companies" and "website" in clean:
         clean["domain"] = None
     return clean, errors
+
+
+def field_problem(kind: Kind, key: str, raw: Any) -> str | None:
+    """What save_record would say is wrong with one value of a form (None: nothing).
+
+    The form asks while the user types, so a field's error goes as soon as it is fixed.
+    """
+    spec = next(s for s in FIELDS[kind] if s.key == key)
+    try:
+        value = _convert(spec, raw)
+    except ValueError as exc:
+        return str(exc)
+    if spec.required and value is None:
+        return f"{spec.label} is required"
+    return None
+
+
+def method_problem(kind: str, value: str, region: str) -> str | None:
+    """What save_record would say is wrong with one e-mail, phone... (None: nothing)."""
+    _clean, errors = _clean_methods([MethodInput(kind, value)], region)
+    return errors.get("methods.0")
 
 
 def _convert(spec: FieldSpec, raw: Any) -> Any:
