@@ -129,3 +129,16 @@ def test_a_call_is_logged_with_the_keyboard_alone(
         call.occurs_at.replace(tzinfo=dt.UTC) if call.occurs_at.tzinfo is None else call.occurs_at
     )
     assert abs(occurs - started) < dt.timedelta(minutes=2)  # the date was not typed over
+
+
+def test_the_subject_mark_goes_once_a_subject_is_typed(qtbot, sqlite_db: Database) -> None:  # type: ignore[no-untyped-def]
+    from crm_desktop.views.activities.activity_dialog import ActivityDialog
+
+    dialog = ActivityDialog(sqlite_db.sessions, kind="call")
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.owner.count() > 0)
+    dialog.subject.clear()
+    dialog.save()
+    assert not dialog.message.isHidden()
+    QTest.keyClicks(dialog.subject, "Q")
+    assert dialog.message.isHidden()

@@ -201,6 +201,7 @@ class ActivityDialog(QDialog):
         self._set_when(start)
         self.done_box.setChecked(kind in _LOGGED and start <= now)
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        self.subject.textChanged.connect(self._on_subject_text_changed)
         self._on_kind_changed()
         self.subject.setFocus()
         self.subject.selectAll()
@@ -262,6 +263,11 @@ class ActivityDialog(QDialog):
             self.reminder.setCurrentIndex(max(self.reminder.findData(minutes), 0))
         self.outcome.setEnabled(kind in (ActivityKind.CALL.value, ActivityKind.MEETING.value))
         self.duration.setEnabled(kind in (ActivityKind.CALL.value, ActivityKind.MEETING.value))
+
+    def _on_subject_text_changed(self, text: str) -> None:
+        # "A subject is required" goes as soon as there is one.
+        if text.strip() and self.message.text() == tr("A subject is required."):
+            self.message.hide()
 
     def _on_loaded(self, result: tuple[FormOptions, Any]) -> None:
         options, detail = result
