@@ -413,10 +413,8 @@ class TasksPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._pick_bucket = not self._bucket_chosen
-        if self._dirty:
-            self.reload()
-        else:
-            self._open_first_bucket()
+        if self._dirty or self._pick_bucket:
+            self.reload()  # fresh counts to open on the first list that has something
 
     def _open_first_bucket(self) -> bool:
         """On opening: the first of Overdue, Today, Upcoming that has something.
