@@ -36,6 +36,7 @@ __all__ = [
     "EditAction",
     "MoveAction",
     "UndoError",
+    "action_label",
     "describe",
     "edit_action",
     "move_action",
@@ -83,6 +84,13 @@ def edit_action(result: SaveResult) -> EditAction | None:
 def move_action(result: MoveResult) -> MoveAction | None:
     """The undoable part of a board move; None when the deal did not move."""
     return MoveAction(result) if result.before is not None else None
+
+
+def action_label(action: Action) -> str:
+    """The name of the record the action was about: "Big order", "Anna Berg"."""
+    if isinstance(action, MoveAction):
+        return action.move.title
+    return action.label
 
 
 def describe(action: Action) -> str:

@@ -33,7 +33,15 @@ from crm_desktop.services.changes import Changes
 from crm_desktop.services.db_errors import retry_once_if_locked
 from crm_desktop.services.pipeline.moves import MoveResult
 from crm_desktop.services.records import RecordNotFoundError, SaveResult, StaleRecordError
-from crm_desktop.services.undo import Action, UndoError, describe, edit_action, move_action, undo
+from crm_desktop.services.undo import (
+    Action,
+    UndoError,
+    action_label,
+    describe,
+    edit_action,
+    move_action,
+    undo,
+)
 from crm_desktop.views.worker import run_in_background
 
 log = logging.getLogger(__name__)
@@ -182,8 +190,7 @@ class UndoStack(QObject):
     def _on_undone(self, action: Action, result: Changes | str) -> None:
         what = describe(action)
         if isinstance(result, str):
-            label = what.split("“", 1)[-1].split("”", 1)[0]
-            self._status.showMessage(result.replace("%1", label), 10000)
+            self._status.showMessage(result.replace("%1", action_label(action)), 10000)
             return
         self._status.showMessage(tr("Undone: %1").replace("%1", what), 8000)
         self.undone.emit(action, result)
