@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.models import (
@@ -58,15 +58,18 @@ __all__ = [
     "MethodInput",
     "RecordDetail",
     "RecordNotFoundError",
+    "RecordState",
     "SaveResult",
     "StaleRecordError",
     "UndoToken",
     "ValidationError",
     "blank_record",
     "delete_record",
+    "field_problem",
     "find_records",
     "form_options",
     "load_record",
+    "method_problem",
     "save_record",
     "undo_delete",
 ]
@@ -213,9 +216,20 @@ class RecordDetail:
 
 
 @dataclass(frozen=True)
+class RecordState:
+    """What a save of an existing record replaced, for undo (services/undo.py): the
+    fields it changed, and the methods and tags before it (None: those did not change)."""
+
+    values: Mapping[str, Any]
+    methods: tuple[MethodInput, ...] | None = None
+    tags: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class SaveResult:
     detail: RecordDetail
     changes: Changes
+    previous: RecordState | None = None  # None for a new record
 
 
 @dataclass(frozen=True)
@@ -224,6 +238,7 @@ class UndoToken:
     id: uuid.UUID
     deleted_at: dt.datetime
     label: str
+    version: int | None = None  # the record's version once deleted; undo checks it
 
 
 @dataclass(frozen=True)
@@ -487,6 +502,7 @@ def save_record(
     created_tags = False
     with stale_as_error(), sessions.begin() as session:
         entity = _entity_for_save(session, kind, record_id, expected_version)
+        before = _state_before(session, kind, entity, clean, methods, tags)
         moved = _apply_values(session, kind, entity, clean)
         # Touch the row so its version moves even when only methods or tags changed.
         entity.updated_at = utcnow()
@@ -499,7 +515,41 @@ def save_record(
             created_tags = _replace_tags(session, kind, entity.id, tags)
         session.flush()
         detail = _detail(session, kind, entity, default)
-    return SaveResult(detail, _changes(kind, tags=created_tags))
+        previous = _replaced(before, entity, detail) if before is not None else None
+    return SaveResult(detail, _changes(kind, tags=created_tags), previous)
+
+
+def _state_before(
+    session: Session,
+    kind: Kind,
+    entity: Any,
+    clean: Mapping[str, Any],
+    methods: Sequence[MethodInput] | None,
+    tags: Sequence[str] | None,
+) -> RecordState | None:
+    """The record as it is before a save changes it (nothing for a new record)."""
+    if not inspect(entity).persistent:
+        return None
+    old_methods = None
+    if methods is not None:
+        old_methods = tuple(
+            MethodInput(kind=m.kind, value=m.value, label=m.label or "")
+            for m in _method_rows(session, kind, entity.id)
+        )
+    old_tags = _tags(session, kind, entity.id) if tags is not None else None
+    return RecordState({key: getattr(entity, key) for key in clean}, old_methods, old_tags)
+
+
+def _replaced(before: RecordState, entity: Any, detail: RecordDetail) -> RecordState:
+    """Of the state before a save, only what the save changed."""
+    values = {k: v for k, v in before.values.items() if getattr(entity, k) != v}
+    methods = before.methods
+    if methods is not None:
+        after = tuple((m.kind, m.label, m.value) for m in detail.methods)
+        if after == tuple((m.kind, m.label, m.value) for m in methods):
+            methods = None
+    tags = before.tags if before.tags is not None and before.tags != detail.tags else None
+    return RecordState(values, methods, tags)
 
 
 def _entity_for_save(
@@ -542,6 +592,27 @@ def _clean_values(
     elif kind == "companies" and "website" in clean:
         clean["domain"] = None
     return clean, errors
+
+
+def field_problem(kind: Kind, key: str, raw: Any) -> str | None:
+    """What save_record would say is wrong with one value of a form (None: nothing).
+
+    The form asks while the user types, so a field's error goes as soon as it is fixed.
+    """
+    spec = next(s for s in FIELDS[kind] if s.key == key)
+    try:
+        value = _convert(spec, raw)
+    except ValueError as exc:
+        return str(exc)
+    if spec.required and value is None:
+        return f"{spec.label} is required"
+    return None
+
+
+def method_problem(kind: str, value: str, region: str) -> str | None:
+    """What save_record would say is wrong with one e-mail, phone... (None: nothing)."""
+    _clean, errors = _clean_methods([MethodInput(kind, value)], region)
+    return errors.get("methods.0")
 
 
 def _convert(spec: FieldSpec, raw: Any) -> Any:
@@ -787,7 +858,8 @@ def delete_record(
         label = _record_label(kind, entity)
         session.flush()
         stamp = entity.deleted_at
-    return DeleteResult(UndoToken(kind, record_id, stamp, label), _changes(kind))
+        version = entity.version
+    return DeleteResult(UndoToken(kind, record_id, stamp, label, version), _changes(kind))
 
 
 def _record_label(kind: Kind, entity: Any) -> str:
@@ -802,12 +874,17 @@ def _record_label(kind: Kind, entity: Any) -> str:
 
 
 def undo_delete(sessions: sessionmaker[Session], token: UndoToken) -> Changes:
-    """Restore a record deleted by delete_record (only if it is still that deletion)."""
+    """Restore a record deleted by delete_record (only if it is still that deletion).
+
+    A record changed since it was deleted (its version moved on) is not restored over
+    that change: StaleRecordError.
+    """
     model = ENTITIES[token.kind]
-    with sessions.begin() as session:
-        entity: Any = session.get(model, token.id)
+    with stale_as_error(), sessions.begin() as session:
+        entity: Any = session.get(model, token.id, populate_existing=True)
         if entity is None or entity.deleted_at is None:
             raise RecordNotFoundError(f"{token.kind} {token.id} is not deleted")
+        check_version(entity, token.version)
         entity.deleted_at = None
     return _changes(token.kind)
 

@@ -13,7 +13,6 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +27,7 @@ from crm_desktop.models.database import Database
 from crm_desktop.services.changes import Changes
 from crm_desktop.services.exchange_rates import RateInfo, delete_rate, list_rates, save_rate
 from crm_desktop.services.settings import COMMON_CURRENCIES
+from crm_desktop.views.date_edits import DateEdit
 from crm_desktop.views.worker import run_in_background
 
 HEADERS = ("Currency", "Worth", "In", "From")
@@ -43,6 +43,7 @@ class ExchangeRatesTab(QWidget):
         self._ids: list[uuid.UUID] = []
         self.loaded = False
         self.table = QTableWidget(0, len(HEADERS))
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the next field
         self.table.setHorizontalHeaderLabels([self.tr(h) for h in HEADERS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -54,7 +55,7 @@ class ExchangeRatesTab(QWidget):
         self.rate_edit = QLineEdit()
         self.rate_edit.setPlaceholderText(self.tr("e.g. 1.08"))
         self.base_label = QLabel()
-        self.date_edit = QDateEdit(QDate.currentDate())
+        self.date_edit = DateEdit(QDate.currentDate())
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.add_button = QPushButton(self.tr("&Add rate"))

@@ -170,6 +170,7 @@ class ListPage(QWidget):
 
     def _build_table(self) -> None:
         table = QTableView()
+        table.setTabKeyNavigation(False)  # Tab goes on to the next field, not the next cell
         table.setObjectName(f"{self.kind}Table")
         table.setModel(self.model)
         # Qt's header starts descending; lists start A to Z unless the user chose otherwise.

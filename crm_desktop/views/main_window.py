@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,12 +35,8 @@ from crm_desktop.services.changes import Changes
 from crm_desktop.services.conversion import ConversionResult
 from crm_desktop.services.db_errors import retry_once_if_locked
 from crm_desktop.services.listing import KINDS, Kind
-from crm_desktop.services.records import (
-    RecordNotFoundError,
-    UndoToken,
-    delete_record,
-    undo_delete,
-)
+from crm_desktop.services.records import RecordNotFoundError, UndoToken, delete_record
+from crm_desktop.services.undo import Action
 from crm_desktop.views.card_entry import CardEntryPage
 from crm_desktop.views.convert_lead_dialog import ConvertLeadDialog
 from crm_desktop.views.dashboard import DashboardPage
@@ -57,6 +53,7 @@ from crm_desktop.views.reminders import ReminderWatcher
 from crm_desktop.views.search_dialog import SearchDialog
 from crm_desktop.views.settings_dialog import SettingsDialog
 from crm_desktop.views.tasks.tasks_page import TasksPage
+from crm_desktop.views.undo_stack import UndoStack
 from crm_desktop.views.worker import run_in_background
 
 # Search hits and duplicate links name one record ("contact"); pages are named by their lists.
@@ -78,7 +75,6 @@ def _attempt_delete(sessions: object, kind: Kind, record_id: uuid.UUID) -> objec
 class MainWindow(QMainWindow):
     changes_applied = Signal(object)  # Changes, after every page has had it
     deleted = Signal(object)  # UndoToken
-    UNDO_OFFER_MS = 15000
 
     def __init__(
         self,
@@ -93,7 +89,6 @@ class MainWindow(QMainWindow):
         self.prompts: Prompts = prompts or QtPrompts()
         self.settings = settings or QSettings()
         self.setWindowTitle(self.tr("crm-desktop"))
-        self._undo_stack: list[UndoToken] = []
         self.search_dialog: SearchDialog | None = None
         self.convert_dialog: ConvertLeadDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
@@ -136,6 +131,7 @@ class MainWindow(QMainWindow):
             page.count_changed.connect(lambda count, kind=kind: self._on_count_changed(kind, count))
             page.load_failed.connect(self._on_load_failed)
             page.form.dirty_changed.connect(lambda _d: self._update_actions())
+            page.form.edit_saved.connect(lambda result: self.undo.push_edit(result))
             self.list_pages[kind] = page
             self.add_page(kind, titles[kind], page)
         self.list_pages["leads"].form.convert_requested.connect(self.convert_lead)  # type: ignore[attr-defined]
@@ -150,6 +146,7 @@ class MainWindow(QMainWindow):
         self.board.changes_made.connect(self.apply_changes)
         self.board.message_posted.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.board.load_failed.connect(self._on_load_failed)
+        self.board.move_finished.connect(lambda result: self.undo.push_move(result))
         self.add_page("pipeline", self.tr("Pipeline"), self.board)
         self.dashboard = DashboardPage(db, self.prompts, self.file_chooser)
         self.dashboard.open_deal_requested.connect(
@@ -172,6 +169,16 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_status_bar()
+        # One undo history for edits, board moves and deletes (views/undo_stack.py).
+        self.undo: UndoStack = UndoStack(
+            db.sessions,
+            self,
+            self.undo_action,
+            self.statusBar(),
+            self.undo_label,
+            self.undo_button,
+        )
+        self.undo.undone.connect(self._on_undone)
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -417,7 +424,7 @@ class MainWindow(QMainWindow):
         )
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.undo_action = action(
-            self.tr("&Undo delete"), QKeySequence.StandardKey.Undo, self.undo_last_delete
+            self.tr("&Undo"), QKeySequence.StandardKey.Undo, lambda: self.undo.undo_last()
         )
         self.search_action = action(self.tr("&Search…"), QKeySequence("Ctrl+K"), self.open_search)
         self.convert_action = action(
@@ -510,12 +517,8 @@ class MainWindow(QMainWindow):
         self.undo_button = QPushButton(self.tr("Undo (Ctrl+Z)"))
         self.undo_button.setObjectName("undoButton")
         self.undo_button.setFlat(True)
-        self.undo_button.clicked.connect(self.undo_last_delete)
+        self.undo_button.clicked.connect(lambda: self.undo.undo_last())
         self.undo_button.hide()
-        self._undo_timer = QTimer(self)
-        self._undo_timer.setSingleShot(True)
-        self._undo_timer.setInterval(self.UNDO_OFFER_MS)
-        self._undo_timer.timeout.connect(self._on_undo_timer_timeout)
         bar.addWidget(self.undo_label)
         bar.addWidget(self.undo_button)
         bar.addPermanentWidget(self.count_label)
@@ -526,7 +529,6 @@ class MainWindow(QMainWindow):
         self.new_action.setEnabled(page is not None)
         self.save_action.setEnabled(page is not None and page.form.is_dirty())
         self.delete_action.setEnabled(page is not None)
-        self.undo_action.setEnabled(bool(self._undo_stack))
         self.convert_action.setEnabled(page is not None and page.kind == "leads")
         for act in (self.log_call_action, self.add_note_action):
             act.setEnabled(page is not None)
@@ -589,57 +591,19 @@ class MainWindow(QMainWindow):
             self.apply_changes(Changes(**{kind: True}))
             return
         token = result.token  # type: ignore[attr-defined]
-        self._undo_stack.append(token)
-        del self._undo_stack[:-20]
         page = self.list_pages[kind]
         if page.form.record_id == token.id:
             page.form.clear()  # the list drops its highlight with it
-        self.statusBar().clearMessage()
-        self.undo_label.setText(self.tr("Deleted “%1”.").replace("%1", token.label))
-        self.undo_label.show()
-        self.undo_button.show()
-        self._undo_timer.start()
+        self.undo.push(token, self.tr("Deleted “%1”.").replace("%1", token.label))
         self._update_actions()
         self.apply_changes(result.changes)  # type: ignore[attr-defined]
         self.deleted.emit(token)
 
-    def undo_last_delete(self) -> None:
-        if not self._undo_stack:
-            return
-        token = self._undo_stack.pop()
-        self._update_actions()
-        self._hide_undo_offer()
-        run_in_background(
-            self._attempt_undo,
-            parent=QApplication.instance(),
-            on_done=lambda result: self._on_undone(token, result),
-            on_error=self._on_load_failed,
-            token=token,
-        )
-
-    def _attempt_undo(self, token: UndoToken) -> Changes | None:
-        try:
-            return retry_once_if_locked(undo_delete, self.db.sessions, token)
-        except RecordNotFoundError:
-            return None
-
-    def _on_undone(self, token: UndoToken, changes: Changes | None) -> None:
-        if changes is None:
-            self.statusBar().showMessage(
-                self.tr("“%1” cannot be restored any more.").replace("%1", token.label), 5000
-            )
-            return
-        self.statusBar().showMessage(self.tr("Restored “%1”.").replace("%1", token.label), 5000)
+    def _on_undone(self, action: Action, changes: Changes) -> None:
+        """An undo was saved: every page hears of it; a restored record is shown again."""
         self.apply_changes(changes)
-        self.show_record(token.kind, token.id)
-
-    def _on_undo_timer_timeout(self) -> None:
-        self._hide_undo_offer()
-
-    def _hide_undo_offer(self) -> None:
-        self._undo_timer.stop()
-        self.undo_label.hide()
-        self.undo_button.hide()
+        if isinstance(action, UndoToken):
+            self.show_record(action.kind, action.id)
 
     def convert_current_lead(self) -> None:
         page = self.current_list_page()

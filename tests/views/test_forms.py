@@ -117,6 +117,32 @@ def test_validation_is_shown_next_to_the_field(qtbot, sqlite_db: Database) -> No
     assert load_record(sqlite_db.sessions, "contacts", contact).fields["full_name"] == "王小明"
 
 
+def test_a_red_mark_goes_as_soon_as_the_field_is_fixed(qtbot, sqlite_db: Database) -> None:
+    contact = _contact(sqlite_db)
+    form = ContactForm(sqlite_db.sessions, FakePrompts())
+    qtbot.addWidget(form)
+    _open(qtbot, form, contact)
+    form.editors["full_name"].edit.setText("")
+    form.editors["birthday"].edit.setText("yesterday")
+    email = form.methods.row_widgets(0).value
+    email.setText("not an address")
+    _save(qtbot, form)
+    birthday = form.editors["birthday"].edit
+    assert not form.errors["birthday"].isHidden()
+    birthday.selectAll()
+    qtbot.keyClicks(birthday, "1990-05")  # still no date: the mark stays
+    assert not form.errors["birthday"].isHidden()
+    qtbot.keyClicks(birthday, "-17")
+    assert form.errors["birthday"].isHidden()  # fixed while typing, before any save
+    qtbot.keyClicks(form.editors["full_name"].edit, "Wang")
+    assert form.errors["full_name"].isHidden()
+    assert not form.message.isHidden()  # the e-mail is still wrong
+    email.selectAll()
+    qtbot.keyClicks(email, "wang@example.com")
+    assert form.methods.row_widgets(0).error.isHidden()
+    assert form.message.isHidden()
+
+
 def test_unknown_company_name_is_an_error(qtbot, sqlite_db: Database) -> None:
     contact = _contact(sqlite_db)
     form = ContactForm(sqlite_db.sessions, FakePrompts())

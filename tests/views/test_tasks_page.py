@@ -90,6 +90,11 @@ def test_buckets_show_their_counts_and_rows(
         Bucket.UPCOMING: "Upcoming (1)",
         Bucket.DONE: "Done",
     }
+    # It opens on the first list that has something: Overdue.
+    assert page.bucket is Bucket.OVERDUE and page.bucket_buttons[Bucket.OVERDUE].isChecked()
+    assert subjects(page) == ["old", "late"]
+    with qtbot.waitSignal(page.loaded):
+        page.bucket_buttons[Bucket.TODAY].click()
     assert subjects(page) == ["this afternoon"]
     index = page.model.index(0, TaskTableModel.DUE)
     assert page.model.data(index) == "Today 14:00"
@@ -248,3 +253,32 @@ def test_the_new_task_button_opens_the_activity_dialog(qtbot: QtBot, page: Tasks
     page.new_button.click()
     assert page.dialog is not None and page.dialog.isVisible()
     page.dialog.reject()
+
+
+def test_it_opens_on_the_first_list_that_has_something(
+    qtbot: QtBot, sqlite_db: Database, page: TasksPage
+) -> None:
+    add(sqlite_db, "late", NOW - HOUR)
+    add(sqlite_db, "next month", NOW + 24 * 30 * HOUR)
+    show(qtbot, page)
+    assert page.bucket is Bucket.OVERDUE
+    assert page.bucket_buttons[Bucket.OVERDUE].isChecked()
+    assert subjects(page) == ["late"]
+    assert page.bucket_buttons[Bucket.TODAY].text() == "Today (0)"
+
+    # Nothing overdue or due today: Upcoming. A list the user picked stays picked.
+    page.hide()
+    with qtbot.waitSignal(page.loaded):
+        page.set_bucket(Bucket.TODAY)
+    page.show()
+    settle(qtbot, page)
+    assert page.bucket is Bucket.TODAY
+
+
+def test_with_nothing_due_it_opens_on_upcoming(
+    qtbot: QtBot, sqlite_db: Database, page: TasksPage
+) -> None:
+    add(sqlite_db, "next month", NOW + 24 * 30 * HOUR)
+    show(qtbot, page)
+    assert page.bucket is Bucket.UPCOMING
+    assert subjects(page) == ["next month"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
@@ -22,6 +23,18 @@ class LostReasonRequiredError(MoveError):
 
 
 @dataclass(frozen=True)
+class StagePlace:
+    """Where a deal stood before a move: what undoing the move puts back."""
+
+    stage_id: uuid.UUID
+    stage_name: str
+    pipeline_id: uuid.UUID | None
+    entered_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    lost_reason: str | None
+
+
+@dataclass(frozen=True)
 class MoveResult:
     deal_id: uuid.UUID
     title: str
@@ -31,6 +44,8 @@ class MoveResult:
     version: int
     closed: bool  # the deal went to Won or Lost
     changes: Changes
+    before: StagePlace | None = None  # None: the deal did not move
+    history_id: uuid.UUID | None = None  # the stage-history row of this move
 
 
 def move_deal(
@@ -52,15 +67,18 @@ def move_deal(
         deal, stage = _load(session, deal_id, stage_id)
         check_version(deal, expected_version, "deal")
         previous = deal.stage_id
+        before = history_id = None
         if previous != stage.id:
             if stage.is_lost and not (lost_reason or "").strip():
                 raise LostReasonRequiredError(
                     f"Say why “{deal.title}” was lost before moving it to {stage.name}."
                 )
-            enter_stage(session, deal, stage, lost_reason=lost_reason, now=utcnow())
+            before = _place(session, deal)
+            row = enter_stage(session, deal, stage, lost_reason=lost_reason, now=utcnow())
             if not stage.is_lost:
                 deal.lost_reason = None  # a reopened or won deal is no longer lost
             session.flush()
+            history_id = row.id
         return MoveResult(
             deal_id=deal.id,
             title=deal.title,
@@ -70,7 +88,23 @@ def move_deal(
             version=deal.version,
             closed=stage.is_won or stage.is_lost,
             changes=Changes(deals=previous != stage.id),
+            before=before,
+            history_id=history_id,
         )
+
+
+def _place(session: Session, deal: Deal) -> StagePlace | None:
+    stage = session.get(Stage, deal.stage_id) if deal.stage_id is not None else None
+    if stage is None:
+        return None
+    return StagePlace(
+        stage_id=stage.id,
+        stage_name=stage.name,
+        pipeline_id=deal.pipeline_id,
+        entered_at=deal.stage_entered_at,
+        closed_at=deal.closed_at,
+        lost_reason=deal.lost_reason,
+    )
 
 
 def _load(session: Session, deal_id: uuid.UUID, stage_id: uuid.UUID) -> tuple[Deal, Stage]:

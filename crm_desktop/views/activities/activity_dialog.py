@@ -19,7 +19,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -48,6 +47,7 @@ from crm_desktop.services.records import (
     ValidationError,
     form_options,
 )
+from crm_desktop.views.date_edits import DateTimeEdit
 from crm_desktop.views.dialogs import Prompts, QtPrompts
 from crm_desktop.views.worker import run_in_background
 
@@ -135,7 +135,7 @@ class ActivityDialog(QDialog):
         self.subject = QLineEdit(subject)
         self.subject.setObjectName("subject")
         self.subject.setMaxLength(500)
-        self.when = QDateTimeEdit()
+        self.when = DateTimeEdit()
         self.when.setObjectName("when")
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -161,6 +161,7 @@ class ActivityDialog(QDialog):
         self.owner.setObjectName("owner")
         self.body = QPlainTextEdit()
         self.body.setObjectName("body")
+        self.body.setTabChangesFocus(True)  # Tab goes on to the buttons, as in every field
         self.body.setPlaceholderText(tr("What was said, what was agreed…"))
         self.message = QLabel()
         self.message.setObjectName("message")
@@ -200,6 +201,7 @@ class ActivityDialog(QDialog):
         self._set_when(start)
         self.done_box.setChecked(kind in _LOGGED and start <= now)
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        self.subject.textChanged.connect(self._on_subject_text_changed)
         self._on_kind_changed()
         self.subject.setFocus()
         self.subject.selectAll()
@@ -261,6 +263,11 @@ class ActivityDialog(QDialog):
             self.reminder.setCurrentIndex(max(self.reminder.findData(minutes), 0))
         self.outcome.setEnabled(kind in (ActivityKind.CALL.value, ActivityKind.MEETING.value))
         self.duration.setEnabled(kind in (ActivityKind.CALL.value, ActivityKind.MEETING.value))
+
+    def _on_subject_text_changed(self, text: str) -> None:
+        # "A subject is required" goes as soon as there is one.
+        if text.strip() and self.message.text() == tr("A subject is required."):
+            self.message.hide()
 
     def _on_loaded(self, result: tuple[FormOptions, Any]) -> None:
         options, detail = result

@@ -17,7 +17,6 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -45,6 +44,7 @@ from crm_desktop.services.reports.output import write_xlsx
 from crm_desktop.views.dashboard.chart_card import ChartCard
 from crm_desktop.views.dashboard.chart_data import CHARTS
 from crm_desktop.views.dashboard.deal_list_dialog import DealListDialog
+from crm_desktop.views.date_edits import DateEdit
 from crm_desktop.views.dialogs import Prompts
 from crm_desktop.views.import_wizard.state import FileChooser, QtFileChooser
 from crm_desktop.views.worker import run_in_background
@@ -133,8 +133,8 @@ class DashboardPage(QWidget):
         self.period_combo = QComboBox()
         for key, label in PERIODS:
             self.period_combo.addItem(self.tr(label), key)
-        self.from_edit = QDateEdit()
-        self.to_edit = QDateEdit()
+        self.from_edit = DateEdit()
+        self.to_edit = DateEdit()
         for edit in (self.from_edit, self.to_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")

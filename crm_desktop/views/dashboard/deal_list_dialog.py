@@ -36,6 +36,7 @@ class DealListDialog(QDialog):
             summary = self.tr("%n deal(s).", "", deals.total)
         self.summary_label = QLabel(summary)
         self.table = QTableWidget(shown, len(HEADERS))
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons
         self.table.setHorizontalHeaderLabels([self.tr(h) for h in HEADERS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -42,8 +43,10 @@ from crm_desktop.services.records import (
     StaleRecordError,
     ValidationError,
     blank_record,
+    field_problem,
     form_options,
     load_record,
+    method_problem,
     save_record,
 )
 from crm_desktop.views.activities.timeline_panel import TimelinePanel
@@ -132,6 +135,7 @@ class RecordForm(QWidget):
     HAS_METHODS: ClassVar[bool] = True
 
     saved = Signal(object)  # Changes
+    edit_saved = Signal(object)  # SaveResult of a change to a saved record (for undo)
     open_requested = Signal(str, object)  # kind, record id
     event_requested = Signal(object)  # event id: show the leads of that event
     loaded = Signal()  # a record (or a blank one) is on screen
@@ -186,6 +190,7 @@ class RecordForm(QWidget):
         for spec in FIELDS[self.KIND]:
             editor = make_editor(spec, self._sessions)
             editor.on_change(self._update_dirty)
+            editor.on_change(partial(self._recheck_field, spec.key))
             error = QLabel()
             error.setObjectName(f"error_{spec.key}")
             error.setStyleSheet("color: #b00020;")
@@ -207,6 +212,7 @@ class RecordForm(QWidget):
         body_layout.addLayout(form)
         self.methods = MethodsEditor()
         self.methods.changed.connect(self._update_dirty)
+        self.methods.changed.connect(self._recheck_methods)
         if self.HAS_METHODS:
             group = QGroupBox(tr("E-mail, phone, web and IM"))
             QVBoxLayout(group).addWidget(self.methods)
@@ -531,6 +537,43 @@ class RecordForm(QWidget):
         self.methods.show_errors({})
         self.message.hide()
 
+    def _recheck_field(self, key: str, *_signal_args: object) -> None:
+        """A field marked red is checked again as the user types: fixed, the mark goes."""
+        label = self.errors[key]
+        if label.isHidden():
+            return
+        try:
+            problem = field_problem(self.KIND, key, self.editors[key].value())
+        except UnresolvedError as exc:
+            problem = str(exc)
+        if problem is None:
+            label.hide()
+        else:
+            label.setText(problem)
+        self._recheck_message()
+
+    def _recheck_methods(self) -> None:
+        errors: dict[int, str] = {}
+        for index in range(self.methods.row_count()):
+            row = self.methods.row_widgets(index)
+            if row.error.isHidden():
+                continue
+            method = row.to_input()
+            problem = method_problem(method.kind, method.value, self.methods.region)
+            if problem is not None:
+                errors[index] = problem
+        self.methods.show_errors(errors)
+        self._recheck_message()
+
+    def _recheck_message(self) -> None:
+        """ "Please correct the marked fields" goes with the last mark."""
+        rows = (self.methods.row_widgets(i) for i in range(self.methods.row_count()))
+        marked = any(not label.isHidden() for label in self.errors.values()) or any(
+            not row.error.isHidden() for row in rows
+        )
+        if not marked:
+            self.message.hide()
+
     def _show_errors(self, errors: dict[str, str]) -> None:
         self._clear_errors()
         method_errors: dict[int, str] = {}
@@ -571,6 +614,8 @@ class RecordForm(QWidget):
         if isinstance(result, SaveResult):
             self.set_detail(result.detail)
             self.saved.emit(result.changes)
+            if result.previous is not None:
+                self.edit_saved.emit(result)
         elif isinstance(result, ValidationError):
             self._show_errors(result.errors)
         elif isinstance(result, StaleRecordError):

@@ -73,6 +73,7 @@ class ImportHistoryDialog(QDialog):
     def _build(self) -> None:
         self.model = BatchTableModel(self)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons
         self.table.setObjectName("batchTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

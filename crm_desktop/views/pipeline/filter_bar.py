@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from crm_desktop.services.listing import Option
 from crm_desktop.services.pipeline.board import BoardFilter, BoardOptions
+from crm_desktop.views.date_edits import DateEdit
 
 ORDERS = ("close", "amount", "age", "title")
 ANY_DATE = QDate(2000, 1, 1)  # the date edits show "any" here: no limit
@@ -103,7 +104,7 @@ class BoardFilterBar(QWidget):
         return combo
 
     def _date_edit(self, name: str, tip: str) -> QDateEdit:
-        edit = QDateEdit()
+        edit = DateEdit()
         edit.setObjectName(name)
         edit.setToolTip(tip)
         edit.setCalendarPopup(True)

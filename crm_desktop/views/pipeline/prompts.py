@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from crm_desktop.views.dialogs import Prompts, QtPrompts
+from crm_desktop.views.pipeline.lost_reason_dialog import ask_lost_reason
 
 
 def _tr(text: str) -> str:
@@ -44,21 +45,8 @@ class QtBoardPrompts(QtPrompts):
     def ask_lost_reason(
         self, parent: QWidget | None, deal_title: str, reasons: Sequence[str]
     ) -> str | None:
-        while True:
-            reason, ok = QInputDialog.getItem(
-                parent,
-                _tr("Deal lost"),
-                _tr("Why was “%1” lost? Choose a reason or type your own:").replace(
-                    "%1", deal_title
-                ),
-                list(reasons),
-                0,
-                True,
-            )
-            if not ok:
-                return None
-            if reason.strip():
-                return reason.strip()
+        # No reason is preselected: Enter alone must not record one nobody chose.
+        return ask_lost_reason(parent, deal_title, reasons)
 
     def choose(
         self, parent: QWidget | None, title: str, text: str, choices: Sequence[str]

@@ -97,6 +97,7 @@ class StageEditorDialog(QDialog):
         self.name_edit = QLineEdit(pipeline.name)
         self.name_edit.setObjectName("pipelineName")
         self.table = QTableWidget(0, 4)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons; arrows move
         self.table.setObjectName("stageTable")
         self.table.setHorizontalHeaderLabels(
             [_tr("Stage"), _tr("Probability %"), _tr("Stale after (days)"), _tr("Deals")]

@@ -10,12 +10,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from crm_desktop.services.activities.schedule import at_local
+from crm_desktop.views.date_edits import TimeEdit
 
 
 class RescheduleDialog(QDialog):
@@ -28,7 +28,7 @@ class RescheduleDialog(QDialog):
         self.calendar.setObjectName("rescheduleCalendar")
         self.calendar.setGridVisible(True)
         self.calendar.setSelectedDate(QDate(local.year, local.month, local.day))
-        self.time_edit = QTimeEdit(QTime(local.hour, local.minute))
+        self.time_edit = TimeEdit(QTime(local.hour, local.minute))
         self.time_edit.setObjectName("rescheduleTime")
         self.time_edit.setDisplayFormat("HH:mm")
         buttons = QDialogButtonBox(

@@ -101,6 +101,10 @@ class TasksPage(QWidget):
             ask_reschedule_date
         )
         self.bucket = Bucket.TODAY
+        # Until the user picks a list, the page opens on the first one that has something:
+        # not "Today (0)" while "Overdue (1)" waits.
+        self._bucket_chosen = False
+        self._pick_bucket = True
         self.options: TaskOptions | None = None
         self.task_list: TaskList | None = None
         self._generation = 0
@@ -162,6 +166,7 @@ class TasksPage(QWidget):
         bar.addWidget(self.owner_filter)
 
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the next field
         self.table.setObjectName("tasksTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -249,6 +254,12 @@ class TasksPage(QWidget):
     # ---- public API ------------------------------------------------------------------------
 
     def set_bucket(self, bucket: Bucket) -> None:
+        """Show one list; the page then keeps it when shown again."""
+        self._bucket_chosen = True
+        self._pick_bucket = False
+        self._show_bucket(bucket)
+
+    def _show_bucket(self, bucket: Bucket) -> None:
         if bucket is not self.bucket:
             self.bucket = bucket
             self._keep_row = 0
@@ -401,8 +412,27 @@ class TasksPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._dirty:
-            self.reload()
+        self._pick_bucket = not self._bucket_chosen
+        if self._dirty or self._pick_bucket:
+            self.reload()  # fresh counts to open on the first list that has something
+
+    def _open_first_bucket(self) -> bool:
+        """On opening: the first of Overdue, Today, Upcoming that has something.
+
+        True if that is another list than the one shown (it is being read).
+        """
+        if not self._pick_bucket or self.task_list is None:
+            return False
+        self._pick_bucket = False
+        counts = self.task_list.counts
+        first = next(
+            (b for b in (Bucket.OVERDUE, Bucket.TODAY, Bucket.UPCOMING) if counts.of(b)),
+            Bucket.TODAY,
+        )
+        if first is self.bucket:
+            return False
+        self._show_bucket(first)
+        return True
 
     def _on_timer_timeout(self) -> None:
         if self.isVisible() and not self.is_busy():
@@ -450,6 +480,9 @@ class TasksPage(QWidget):
         if self._saves_pending:
             return  # a newer list comes after the saves
         self.task_list = result
+        if self._open_first_bucket():
+            self._refresh_bucket_titles()
+            return  # the list that has something is on its way
         self.model.set_rows(result.rows, result.now, self.zone)
         self._refresh_bucket_titles()
         self._restore_selection()
