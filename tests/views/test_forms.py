@@ -75,12 +75,17 @@ def test_contact_form_edits_and_formats_phones(qtbot, sqlite_db: Database) -> No
         _save(qtbot, form)
     assert saved.args[0].contacts
     row = form.methods.row_widgets(1)
-    assert row.value.text() == "13800138000"
-    assert row.formatted.text() == "+86 138 0013 8000"  # shown formatted after save
+    assert row.value.text() == "138 0013 8000"  # shown formatted after save (CN is home)
+    assert row.value.toolTip() == "Typed as: 13800138000"
     assert not form.save_button.isEnabled()
     stored = load_record(sqlite_db.sessions, "contacts", contact)
     assert stored.fields["title"] == "CTO"
     assert stored.methods[1].normalized == "+8613800138000"
+    assert stored.methods[1].value == "13800138000"  # display only: kept as typed
+    form.editors["title"].edit.setText("CEO")  # saving again leaves the number as typed
+    with qtbot.waitSignal(form.saved):
+        _save(qtbot, form)
+    assert load_record(sqlite_db.sessions, "contacts", contact).methods[1].value == "13800138000"
     form.resize(520, 900)
     assert not form.grab().isNull()
 
