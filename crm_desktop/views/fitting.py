@@ -7,8 +7,8 @@ page), never by measuring every row: `fit_columns` asks the view for the visible
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QStyle, QTableView, QToolTip
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QLineEdit, QStyle, QTableView, QToolTip
 
 FIELD_LIMIT = 340  # a field grows to show its text up to this many pixels
 COLUMN_LIMIT = 320  # a list column grows to its widest visible cell up to this many pixels
@@ -49,7 +49,7 @@ class ClipTips(QObject):
         return False
 
 
-def install_clip_tips(app: QApplication) -> ClipTips:
+def install_clip_tips(app: QCoreApplication) -> ClipTips:
     tips = ClipTips(app)
     app.installEventFilter(tips)
     return tips

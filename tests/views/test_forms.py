@@ -149,6 +149,27 @@ def test_company_picker_finds_companies(qtbot, sqlite_db: Database) -> None:
     assert form.detail is not None and form.detail.labels["company_id"] == "Acme GmbH"
     assert str(form.detail.fields["amount"]) == "1500.00"
     assert form.heading.text() == "Pilot"
+    assert form.editors["amount"].edit.text() == "1,500.00"  # as the deal list shows it
+
+
+def test_money_shows_as_in_lists_and_saves_unchanged(qtbot, sqlite_db: Database) -> None:
+    from crm_desktop.views.table_model import display_text
+
+    deal = save_record(sqlite_db.sessions, "deals", None, None, {"title": "Order"}).detail
+    assert deal.id is not None
+    form = DealForm(sqlite_db.sessions, FakePrompts())
+    qtbot.addWidget(form)
+    _open(qtbot, form, deal.id)
+    form.editors["amount"].edit.setText("76710")
+    form.editors["title"].edit.setText("Big order")
+    with qtbot.waitSignal(form.saved):
+        _save(qtbot, form)
+    amount = load_record(sqlite_db.sessions, "deals", deal.id).fields["amount"]
+    assert form.editors["amount"].edit.text() == display_text(amount) == "76,710.00"
+    form.editors["title"].edit.setText("Bigger order")  # saving again keeps the amount
+    with qtbot.waitSignal(form.saved):
+        _save(qtbot, form)
+    assert str(load_record(sqlite_db.sessions, "deals", deal.id).fields["amount"]) == "76710.00"
 
 
 def test_stale_save_offers_reload(qtbot, sqlite_db: Database) -> None:
