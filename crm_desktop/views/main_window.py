@@ -356,11 +356,13 @@ class MainWindow(QMainWindow):
         )
 
     def _on_calendar_exported(self, result: CalendarExport) -> None:
+        meetings = self.tr("%n meeting(s)", "", result.meetings)
+        tasks = self.tr("%n task(s)", "", result.tasks)
         self.statusBar().showMessage(
-            self.tr("%1: %2 meeting(s) and %3 task(s) written; import it into your calendar.")
+            self.tr("%1: %2 and %3 written; import it into your calendar.")
             .replace("%1", result.path.name)
-            .replace("%2", str(result.meetings))
-            .replace("%3", str(result.tasks)),
+            .replace("%2", meetings)
+            .replace("%3", tasks),
             10000,
         )
 
