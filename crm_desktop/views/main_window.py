@@ -290,7 +290,9 @@ class MainWindow(QMainWindow):
             wizard.raise_()
             wizard.activateWindow()
             return wizard
-        wizard = ImportWizard(self.db.sessions, self.prompts, self.file_chooser, self, path)
+        wizard = ImportWizard(
+            self.db.sessions, self.prompts, self.file_chooser, self, path, self.current_key()
+        )
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.changes_made.connect(self.apply_changes)
         wizard.import_finished.connect(self._on_import_wizard_import_finished)
