@@ -7,10 +7,12 @@ page), never by measuring every row: `fit_columns` asks the view for the visible
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
-from PySide6.QtWidgets import QLineEdit, QStyle, QTableView, QToolTip
+from PySide6.QtWidgets import QLineEdit, QScrollArea, QStyle, QTableView, QToolTip
 
-FIELD_LIMIT = 340  # a field grows to show its text up to this many pixels
+FIELD_LIMIT = 300  # a field grows to show its text up to this many pixels
+FORM_LIMIT = 640  # a form grows to fit its fields up to this many pixels
 COLUMN_LIMIT = 320  # a list column grows to its widest visible cell up to this many pixels
 _PADDING = 18  # a line edit's frame and margins around its text
 
@@ -29,6 +31,7 @@ def fit_to_text(edit: QLineEdit, limit: int = FIELD_LIMIT) -> None:
     """Let the field grow to its text (a layout may give it more), never past `limit`;
     beyond that the full text shows as a tooltip (see ClipTips)."""
     edit.setMinimumWidth(min(max(text_width(edit), 0), limit) if edit.text() else 0)
+    edit.setCursorPosition(0)  # a cut value shows its start (an e-mail's name), not its end
 
 
 class ClipTips(QObject):
@@ -47,6 +50,24 @@ class ClipTips(QObject):
             QToolTip.showText(event.globalPos(), text, watched)  # type: ignore[attr-defined]
             return True
         return False
+
+
+def fit_scroll_width(scroll: QScrollArea, limit: int = FORM_LIMIT) -> None:
+    """Ask for the width a scroll area's content needs (its fitted fields), up to `limit`,
+    so a splitter gives a form room before its fields are cut (then tooltips show them).
+
+    Measured once the content's layout has taken its new widgets in (the next event loop
+    turn): right after they are filled, its minimum size is still the old one.
+    """
+
+    def fit() -> None:
+        content = scroll.widget()
+        if content is None or not shiboken6.isValid(scroll):
+            return
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        scroll.setMinimumWidth(min(content.minimumSizeHint().width() + bar, limit))
+
+    QTimer.singleShot(0, scroll, fit)
 
 
 def install_clip_tips(app: QCoreApplication) -> ClipTips:

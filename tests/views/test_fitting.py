@@ -63,3 +63,37 @@ def test_a_field_grows_to_its_text_and_a_cut_one_shows_it_as_a_tooltip(qtbot) ->
     assert QToolTip.text() == EMAIL * 2 + "\nTyped as: x"
     edit.setText("short")
     assert not tips.eventFilter(edit, event)  # not cut: its own tooltip as usual
+
+
+def test_fitting_a_million_rows_reads_only_the_rows_on_screen(qtbot) -> None:
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex
+    from PySide6.QtWidgets import QTableView
+
+    from crm_desktop.views.fitting import fit_columns
+
+    class Million(QAbstractTableModel):
+        asked: set[int] = set()
+
+        def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+            return 0 if parent.isValid() else 1_000_000
+
+        def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+            return 0 if parent.isValid() else 2
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            if role == Qt.ItemDataRole.DisplayRole:
+                self.asked.add(index.row())
+                return f"+49 30 {index.row():07d} ext. 12"
+            return None
+
+    table = QTableView()
+    qtbot.addWidget(table)
+    model = Million()
+    table.setModel(model)
+    table.resize(600, 300)
+    table.show()
+    qtbot.waitExposed(table)
+    model.asked.clear()
+    fit_columns(table)
+    assert 0 < len(model.asked) < 40  # the rows on screen, not a million
+    assert table.horizontalHeader().sectionSize(0) > 140

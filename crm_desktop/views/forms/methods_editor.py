@@ -63,6 +63,7 @@ class _MethodRow:
         self.label = QLineEdit()
         self.label.setPlaceholderText(_tr("label"))
         self.label.setMaximumWidth(90)
+        self.label.setMinimumWidth(64)  # "mobile", "office": never squeezed by a long value
         self.value = QLineEdit()
         self.value.setPlaceholderText(_tr("value"))
         self.formatted = QLabel()
