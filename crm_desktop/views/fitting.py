@@ -12,8 +12,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QLineEdit, QScrollArea, QStyle, QTableView, QToolTip
 
 FIELD_LIMIT = 300  # a field grows to show its text up to this many pixels
-FORM_LIMIT = 640  # a form grows to fit its fields up to this many pixels
-COLUMN_LIMIT = 320  # a list column grows to its widest visible cell up to this many pixels
+FORM_LIMIT = 560  # a form grows to fit its fields up to this many pixels
+COLUMN_LIMIT = 240  # a list column grows to its widest visible cell up to this many pixels
 _PADDING = 18  # a line edit's frame and margins around its text
 
 
