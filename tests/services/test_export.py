@@ -423,13 +423,12 @@ def test_formatted_phones_import_back_as_the_same_numbers(crm: Database, tmp_pat
             picked = (
                 Contact.import_batch_id.is_not(None) if batch else Contact.import_batch_id.is_(None)
             )
-            return sorted(
-                session.execute(
-                    select(Contact.full_name, ContactMethod.normalized)
-                    .join(ContactMethod, ContactMethod.contact_id == Contact.id)
-                    .where(picked, ContactMethod.kind.in_(("phone", "mobile", "fax")))
-                ).tuples()
+            found = session.execute(
+                select(Contact.full_name, ContactMethod.normalized)
+                .join(ContactMethod, ContactMethod.contact_id == Contact.id)
+                .where(picked, ContactMethod.kind.in_(("phone", "mobile", "fax")))
             )
+            return sorted((name, key) for name, key in found)
 
     path = tmp_path / "contacts.xlsx"
     export_records(crm.sessions, "contacts", "xlsx", path)
