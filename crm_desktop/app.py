@@ -217,6 +217,12 @@ def run_gui(db_url: str | None) -> int:
     from crm_desktop.views.wheel_guard import install_wheel_guard
 
     install_wheel_guard(app)  # the wheel scrolls; values change only in the focused field
+    from crm_desktop.views.fitting import install_clip_tips
+    from crm_desktop.views.translations import install_translations
+
+    install_translations(app)  # plural forms ("1 record", "2 records") and translations
+
+    install_clip_tips(app)  # a field too narrow for its text shows all of it as a tooltip
     sys.excepthook = ExceptionReporter(log_path)
     log.info("starting")
     try:

@@ -41,6 +41,7 @@ from crm_desktop.models import (
     User,
 )
 from crm_desktop.models.sqlite_files import refuse_database_file
+from crm_desktop.services.phones import international_display
 from crm_desktop.services.sheet_cells import quote_formula, xlsx_cells
 
 if TYPE_CHECKING:
@@ -61,6 +62,9 @@ _IM_KINDS = {
     MethodKind.WHATSAPP: "WhatsApp",
     MethodKind.IM: "IM",
 }
+
+
+_PHONE_KINDS = frozenset((MethodKind.PHONE, MethodKind.MOBILE, MethodKind.FAX))
 
 
 class ExportError(ValueError):
@@ -413,6 +417,11 @@ def derive(values: dict[str, Any], methods: Sequence[Method], tags: Sequence[str
         if method.kind in _IM_KINDS:
             text = f"{_IM_KINDS[MethodKind(method.kind)]}: {method.value}"
             by_kind.setdefault("im", []).append(text)
+        elif method.kind in _PHONE_KINDS:
+            # Formatted, and international always: the file may be imported into a database
+            # of another region, and "+49 176 95455361" reads back to the same number anywhere.
+            shown = international_display(method.value, method.normalized)
+            by_kind.setdefault(method.kind, []).append(shown)
         else:
             by_kind.setdefault(method.kind, []).append(method.value)
     for name in ("email", "phone", "mobile", "fax", "website", "im"):

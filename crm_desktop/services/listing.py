@@ -35,7 +35,9 @@ from crm_desktop.models import (
     utcnow,
 )
 from crm_desktop.models import Contact as ContactEntity
+from crm_desktop.services.phones import phone_display
 from crm_desktop.services.query_text import clean_query, escape_like
+from crm_desktop.services.settings import default_region
 
 Kind = Literal["leads", "contacts", "companies", "deals"]
 KINDS: tuple[Kind, ...] = ("leads", "contacts", "companies", "deals")
@@ -110,15 +112,17 @@ class _Spec:
     sort_expr: Callable[[], SQLColumnExpression[Any]] | None = None
 
 
-def _primary(entity: Entity, kinds: Sequence[str]) -> SQLColumnExpression[Any]:
-    """The value of the record's first contact method of these kinds (lowest position)."""
+def _primary(
+    entity: Entity, kinds: Sequence[str], column: Any = ContactMethod.value
+) -> SQLColumnExpression[Any]:
+    """The value (or another column) of the record's first contact method of these kinds."""
     parent = {
         Lead: ContactMethod.lead_id,
         ContactEntity: ContactMethod.contact_id,
         Company: ContactMethod.company_id,
     }[entity]
     return (
-        select(ContactMethod.value)
+        select(column)
         .where(
             parent == entity.id,
             ContactMethod.kind.in_(kinds),
@@ -400,7 +404,11 @@ def fetch_page(
             ids.reverse()
         if not ids:
             return []
-        stmt: Select[Any] = select(entity.id, entity.version, *(s.expr() for s in specs))
+        phone_at = next((i for i, s in enumerate(specs) if s.column.key == "phone"), None)
+        extra = []
+        if phone_at is not None:  # the stored key the phone column shows formatted
+            extra.append(_primary(entity, _PHONES, ContactMethod.normalized))
+        stmt: Select[Any] = select(entity.id, entity.version, *(s.expr() for s in specs), *extra)
         stmt = stmt.select_from(entity)
         needed: list[str] = []
         for spec in specs:
@@ -409,11 +417,25 @@ def fetch_page(
             stmt = _join(stmt, entity, name)
         stmt = stmt.where(entity.id.in_(ids))
         by_id = {row[0]: row for row in session.execute(stmt)}
+    home = default_region(sessions) if phone_at is not None else ""
     return [
-        ListRow(id=row[0], version=row[1], values=tuple(row[2:]))
+        ListRow(
+            id=row[0], version=row[1], values=_shown(row[2 : 2 + len(specs)], phone_at, row, home)
+        )
         for row in (by_id.get(i) for i in ids)
         if row is not None
     ]
+
+
+def _shown(
+    values: Sequence[Any], phone_at: int | None, row: Sequence[Any], home: str
+) -> tuple[Any, ...]:
+    """The page's values, the phone as phones.phone_display shows it (its key ends the row)."""
+    if phone_at is None or values[phone_at] is None:
+        return tuple(values)
+    shown = list(values)
+    shown[phone_at] = phone_display(values[phone_at], row[-1], home)
+    return tuple(shown)
 
 
 def filter_options(sessions: sessionmaker[Session]) -> FilterOptions:

@@ -137,6 +137,42 @@ def search_digits(text: str) -> str:
     return found[1:] if found.startswith("0") and len(found) > 3 else found
 
 
+def phone_display(text: str, key: str | None, home_region: str) -> str:
+    """How a saved number is shown in lists, forms and exports, however it was typed.
+
+    `key` is the stored normalized value: a number saved as valid (its key is E.164) shows
+    in its country's national form when that is `home_region` (the database's own region),
+    else in international form, with its extension ("+49 176 95455361 ext. 12"). A number
+    kept as written (no E.164 key) shows exactly as written. Display only: the stored text
+    is never rewritten.
+    """
+    if not key or not key.startswith("+"):
+        return text
+    shown = _formatted(key, home_region.upper())
+    if shown is None:
+        return text
+    _main, extension = _split_extension(unicodedata.normalize("NFKC", text))
+    return f"{shown} ext. {extension}" if extension else shown
+
+
+def international_display(text: str, key: str | None) -> str:
+    """`phone_display` in international form always (files that may travel: exports)."""
+    return phone_display(text, key, "ZZ")
+
+
+@lru_cache(maxsize=16384)
+def _formatted(key: str, home_region: str) -> str | None:
+    try:
+        number = phonenumbers.parse(key)
+    except NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    national = phonenumbers.region_code_for_number(number) == home_region
+    style = PhoneNumberFormat.NATIONAL if national else PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
+
+
 # ---- reading -------------------------------------------------------------------------------
 
 
@@ -340,7 +376,9 @@ __all__ = [
     "PhoneNumber",
     "carried_region",
     "carries_country",
+    "international_display",
     "is_mobile",
+    "phone_display",
     "read_phone",
     "search_digits",
 ]

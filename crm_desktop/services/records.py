@@ -41,7 +41,7 @@ from crm_desktop.services.cleaning import clean_text
 from crm_desktop.services.listing import ENTITIES, Entity, Kind, Option
 from crm_desktop.services.normalize import check_email, domain_of, normalize_method
 from crm_desktop.services.phone_country import record_region
-from crm_desktop.services.phones import read_phone
+from crm_desktop.services.phones import phone_display, read_phone
 from crm_desktop.services.pipeline.history import log_stage_change, set_stage
 from crm_desktop.services.query_text import clean_query, escape_like
 from crm_desktop.services.settings import default_currency, default_region
@@ -176,7 +176,7 @@ class MethodDetail:
     label: str
     value: str
     normalized: str | None
-    display: str  # phones formatted in international format, else the value
+    display: str  # phones as phones.phone_display shows them, else the value
     id: uuid.UUID | None = None
     # A phone number that is no valid number of the record's country: kept as written, and
     # this says so ("not a valid CN number; kept as written").
@@ -299,7 +299,7 @@ def _detail(session: Session, kind: Kind, entity: Any, default: str) -> RecordDe
         version=entity.version,
         fields=values,
         labels=labels,
-        methods=tuple(_method_detail(m, region) for m in rows),
+        methods=tuple(_method_detail(m, region, default) for m in rows),
         tags=_tags(session, kind, entity.id),
         links=_links(session, kind, entity),
         default_region=default,
@@ -342,11 +342,12 @@ def _method_rows(session: Session, kind: Kind, record_id: uuid.UUID) -> list[Con
     )
 
 
-def _method_detail(m: ContactMethod, region: str) -> MethodDetail:
+def _method_detail(m: ContactMethod, region: str, home: str) -> MethodDetail:
+    """home: the database's region, whose numbers show in national form."""
     display, problem = m.value, None
     if m.kind in PHONE_KINDS or m.kind == MethodKind.WHATSAPP:
         if m.normalized and m.normalized.startswith("+"):
-            display = read_phone(m.normalized, region).display  # saved as a valid number
+            display = phone_display(m.value, m.normalized, home)  # saved as a valid number
         else:
             problem = read_phone(m.value, region).problem
     return MethodDetail(

@@ -477,9 +477,8 @@ class CardEntryPage(QWidget):
                 fields=", ".join(extras)
             )
         if self._pending_cards:
-            message += " " + self.tr("{count} more scanned card(s) after this one.").format(
-                count=len(self._pending_cards)
-            )
+            pending = len(self._pending_cards)
+            message += " " + self.tr("%n more scanned card(s) after this one.", "", pending)
         self.status_label.setStyleSheet("")
         self.status_label.setText(message)
         self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)

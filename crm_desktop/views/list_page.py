@@ -47,6 +47,7 @@ from crm_desktop.services.listing import (
 )
 from crm_desktop.views.contact_links import contact_url, open_contact_url
 from crm_desktop.views.dialogs import Prompts, QtPrompts
+from crm_desktop.views.fitting import ColumnFitter
 from crm_desktop.views.forms import form_for
 from crm_desktop.views.table_model import RecordTableModel, status_text
 from crm_desktop.views.worker import run_in_background
@@ -112,6 +113,7 @@ class ListPage(QWidget):
         layout.addLayout(self._filter_bar)
         layout.addWidget(self.splitter, 1)
         self._restore_layout()
+        self._fitter = ColumnFitter(self.table)  # after the restore: that is no hand resize
         self._load_filter_options()  # the form loads its own options
 
     # ---- building --------------------------------------------------------------------------

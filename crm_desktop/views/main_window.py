@@ -297,7 +297,9 @@ class MainWindow(QMainWindow):
             wizard.raise_()
             wizard.activateWindow()
             return wizard
-        wizard = ImportWizard(self.db.sessions, self.prompts, self.file_chooser, self, path)
+        wizard = ImportWizard(
+            self.db.sessions, self.prompts, self.file_chooser, self, path, self.current_key()
+        )
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.changes_made.connect(self.apply_changes)
         wizard.import_finished.connect(self._on_import_wizard_import_finished)
@@ -363,11 +365,13 @@ class MainWindow(QMainWindow):
         )
 
     def _on_calendar_exported(self, result: CalendarExport) -> None:
+        meetings = self.tr("%n meeting(s)", "", result.meetings)
+        tasks = self.tr("%n task(s)", "", result.tasks)
         self.statusBar().showMessage(
-            self.tr("%1: %2 meeting(s) and %3 task(s) written; import it into your calendar.")
+            self.tr("%1: %2 and %3 written; import it into your calendar.")
             .replace("%1", result.path.name)
-            .replace("%2", str(result.meetings))
-            .replace("%3", str(result.tasks)),
+            .replace("%2", meetings)
+            .replace("%3", tasks),
             10000,
         )
 

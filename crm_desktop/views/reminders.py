@@ -163,7 +163,8 @@ class ReminderWatcher(QObject):
         window.show()  # without taking the focus (WA_ShowWithoutActivating)
         if len(reminders) > self.ONE_BY_ONE:
             lines = [r.subject for r in reminders[: self.ONE_BY_ONE]]
-            lines.append(self.tr("…and %1 more").replace("%1", str(len(reminders) - len(lines))))
+            more = len(reminders) - len(lines)
+            lines.append(self.tr("…and %1 more").replace("%1", f"{more:,}"))
             self._notifier.notify(
                 self.tr("%n reminder(s)", "", len(reminders)), "\n".join(lines), self._raise_window
             )
@@ -181,7 +182,8 @@ class ReminderWatcher(QObject):
         title = self.tr("You have %n overdue task(s)", "", summary.count)
         lines = list(summary.oldest)
         if summary.count > len(lines):
-            lines.append(self.tr("…and %1 more").replace("%1", str(summary.count - len(lines))))
+            more = summary.count - len(lines)
+            lines.append(self.tr("…and %1 more").replace("%1", f"{more:,}"))
         self._notifier.notify(title, "\n".join(lines), self.tasks_requested.emit)
 
     def _when_text(self, reminder: Reminder, today: dt.date) -> str:

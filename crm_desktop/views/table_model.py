@@ -37,6 +37,7 @@ from crm_desktop.services.listing import (
     fetch_page,
     keyset_supported,
 )
+from crm_desktop.views.numbers import money_text
 from crm_desktop.views.worker import run_in_background
 
 log = logging.getLogger(__name__)
@@ -107,7 +108,7 @@ def display_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return money_text(value)
     return str(value)
 
 

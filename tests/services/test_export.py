@@ -151,7 +151,8 @@ def test_contacts_csv_keeps_every_name_and_skips_deleted(crm: Database, tmp_path
     wang = next(r for r in rows if r["Full name"] == "王伟")
     assert wang["Family name"] == "王" and wang["Phonetic name"] == "Wang Wei"
     assert wang["E-mail"] == "p0@huaxin.cn; p0@qq.com"
-    assert wang["Mobile"] == "138 0013 8000" and wang["Phone"] == "0755-2345 6789"
+    # Valid numbers show formatted, internationally: the file may go to another region.
+    assert wang["Mobile"] == "'+86 138 0013 8000" and wang["Phone"] == "'+86 755 2345 6789"
     assert wang["IM"] == "WeChat: wangwei88"
     assert wang["Company"] == "深圳市华信电子科技有限公司"
     assert wang["Owner"] == "李强" and wang["Event"].startswith("Canton Fair")
@@ -186,7 +187,7 @@ def test_xlsx_keeps_phones_as_text_and_notes_as_text(crm: Database, tmp_path: Pa
     rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
     assert {r["Full name"].value for r in rows} == set(PEOPLE)
     wang = next(r for r in rows if r["Full name"].value == "王伟")
-    assert wang["Mobile"].value == "138 0013 8000" and wang["Mobile"].data_type == "s"
+    assert wang["Mobile"].value == "+86 138 0013 8000" and wang["Mobile"].data_type == "s"
     assert wang["Notes"].value == NOTE and wang["Notes"].data_type == "s"
     assert wang["Created"].is_date
 
@@ -411,3 +412,28 @@ def test_csv_export_imports_back_as_it_was(tricky: Database, tmp_path: Path) -> 
             for c in imported
         }
     assert found == {name: (notes.strip(), mobile) for name, (notes, mobile) in TRICKY.items()}
+
+
+def test_formatted_phones_import_back_as_the_same_numbers(crm: Database, tmp_path: Path) -> None:
+    from crm_desktop.services.imports.prepare import prepare_import
+    from crm_desktop.services.imports.run import run_import
+
+    def numbers(batch: bool) -> list[tuple[str, str | None]]:
+        with crm.sessions() as session:
+            picked = (
+                Contact.import_batch_id.is_not(None) if batch else Contact.import_batch_id.is_(None)
+            )
+            found = session.execute(
+                select(Contact.full_name, ContactMethod.normalized)
+                .join(ContactMethod, ContactMethod.contact_id == Contact.id)
+                .where(picked, ContactMethod.kind.in_(("phone", "mobile", "fax")))
+            )
+            return sorted((name, key) for name, key in found)
+
+    path = tmp_path / "contacts.xlsx"
+    export_records(crm.sessions, "contacts", "xlsx", path)
+    plan = prepare_import(crm.sessions, path, "contacts").plan
+    report = run_import(crm.sessions, dataclasses.replace(plan, on_duplicate="create"))
+    assert report.failed == 0, report.failures
+    before = numbers(batch=False)
+    assert before and numbers(batch=True) == before

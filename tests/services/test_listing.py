@@ -237,3 +237,29 @@ def test_keyset_pages_match_offset_pages(db: Database, descending: bool) -> None
     assert fetch_page(db.sessions, q, 25, 5, total=23) == []
     with pytest.raises(ValueError):
         fetch_page(db.sessions, ListQuery("companies", sort_key="city"), 0, 5, Cursor("x", me))
+
+
+def test_phone_column_shows_one_format(db: Database) -> None:
+    from crm_desktop.services.settings import set_setting
+
+    set_setting(db.sessions, "default_region", "DE")
+    with db.sessions.begin() as s:
+        people = {
+            "A home": ("0176/95455361", "+4917695455361"),  # the database's own region
+            "B abroad": ("13800138000", "+8613800138000"),
+            "C kept": ("(415) 293-33", "41529333"),  # not valid: shown as written
+        }
+        for name, (typed, key) in people.items():
+            person = Contact(full_name=name)
+            s.add(person)
+            s.flush()
+            s.add(ContactMethod(kind="mobile", value=typed, normalized=key, contact_id=person.id))
+    rows = fetch_page(db.sessions, ListQuery("contacts"), 0, 10)
+    phone = [c.key for c in columns("contacts")].index("phone")
+    assert [r.values[phone] for r in rows] == ["0176 95455361", "+86 138 0013 8000", "(415) 293-33"]
+    with db.sessions() as s:  # display only: the stored text is as typed
+        assert set(s.scalars(select(ContactMethod.value))) == {
+            "0176/95455361",
+            "13800138000",
+            "(415) 293-33",
+        }

@@ -174,3 +174,39 @@ def test_search_digits_drop_a_trunk_zero_or_idd() -> None:
     assert search_digits("+86 138-0013-8000") == "8613800138000"
     assert search_digits("138 0013") == "1380013"
     assert search_digits("010") == "010"  # too short to drop anything
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "home", "shown"),
+    [
+        ("13800138000", "CN", "CN", "138 0013 8000"),  # the database's own region: national
+        ("+86 138-0013-8000", "CN", "CN", "138 0013 8000"),  # however it was typed
+        ("008613800138000", "DE", "CN", "138 0013 8000"),
+        ("0176 95455361", "DE", "CN", "+49 176 95455361"),  # another country: international
+        ("+49 (0)176-954 553 61", "CN", "CN", "+49 176 95455361"),
+        ("0176 95455361 x12", "DE", "DE", "0176 95455361 ext. 12"),
+        ("(415) 293-3313", "US", "CN", "+1 415-293-3313"),
+    ],
+)
+def test_phone_display_is_one_format_whatever_was_typed(
+    typed: str, region: str, home: str, shown: str
+) -> None:
+    number = read_phone(typed, region)
+    assert number.valid
+    assert phones.phone_display(typed, number.key, home) == shown
+
+
+def test_a_number_kept_as_written_shows_exactly_as_written() -> None:
+    typed = "(415) 293-3313 "
+    number = read_phone(typed, "CN")
+    assert number.status == "kept"
+    assert phones.phone_display(typed, number.key, "CN") == typed
+    assert phones.phone_display("12 34", None, "CN") == "12 34"
+    assert phones.international_display(typed, number.key) == typed
+
+
+def test_export_display_is_international_and_reads_back_to_the_same_key() -> None:
+    number = read_phone("0755-2345 6789", "CN")
+    shown = phones.international_display(number.text, number.key)
+    assert shown == "+86 755 2345 6789"
+    assert read_phone(shown, "US").key == number.key  # in a database of any region

@@ -153,7 +153,7 @@ def test_board_shows_columns_cards_and_totals(
     assert gamma.large and gamma.stale and gamma.days_in_stage == 10
     # A card's tooltip carries the details and the keyboard hints.
     tip = page.columns[2].model.index(0).data(Qt.ItemDataRole.ToolTipRole)
-    assert "10 day(s) in Proposal" in tip and "stale" in tip and "W won" in tip
+    assert "10 days in Proposal" in tip and "stale" in tip and "W won" in tip
 
 
 def test_dropping_a_card_on_a_column_moves_it_and_writes_history(

@@ -106,7 +106,7 @@ def test_a_burst_becomes_one_summary(qtbot: QtBot, sqlite_db: Database, tmp_path
         _add_deal(sqlite_db, f"Deal {n}", "100000")
     harness.check_and_wait()
     assert len(harness.shown) == 1
-    assert harness.shown[0][0] == "5 large deal(s) created or moved on"
+    assert harness.shown[0][0] == "5 large deals created or moved on"
     assert "Deal 4: Proposal" in harness.shown[0][1]
 
 

@@ -75,12 +75,17 @@ def test_contact_form_edits_and_formats_phones(qtbot, sqlite_db: Database) -> No
         _save(qtbot, form)
     assert saved.args[0].contacts
     row = form.methods.row_widgets(1)
-    assert row.value.text() == "13800138000"
-    assert row.formatted.text() == "+86 138 0013 8000"  # shown formatted after save
+    assert row.value.text() == "138 0013 8000"  # shown formatted after save (CN is home)
+    assert row.value.toolTip() == "Typed as: 13800138000"
     assert not form.save_button.isEnabled()
     stored = load_record(sqlite_db.sessions, "contacts", contact)
     assert stored.fields["title"] == "CTO"
     assert stored.methods[1].normalized == "+8613800138000"
+    assert stored.methods[1].value == "13800138000"  # display only: kept as typed
+    form.editors["title"].edit.setText("CEO")  # saving again leaves the number as typed
+    with qtbot.waitSignal(form.saved):
+        _save(qtbot, form)
+    assert load_record(sqlite_db.sessions, "contacts", contact).methods[1].value == "13800138000"
     form.resize(520, 900)
     assert not form.grab().isNull()
 
@@ -170,6 +175,27 @@ def test_company_picker_finds_companies(qtbot, sqlite_db: Database) -> None:
     assert form.detail is not None and form.detail.labels["company_id"] == "Acme GmbH"
     assert str(form.detail.fields["amount"]) == "1500.00"
     assert form.heading.text() == "Pilot"
+    assert form.editors["amount"].edit.text() == "1,500.00"  # as the deal list shows it
+
+
+def test_money_shows_as_in_lists_and_saves_unchanged(qtbot, sqlite_db: Database) -> None:
+    from crm_desktop.views.table_model import display_text
+
+    deal = save_record(sqlite_db.sessions, "deals", None, None, {"title": "Order"}).detail
+    assert deal.id is not None
+    form = DealForm(sqlite_db.sessions, FakePrompts())
+    qtbot.addWidget(form)
+    _open(qtbot, form, deal.id)
+    form.editors["amount"].edit.setText("76710")
+    form.editors["title"].edit.setText("Big order")
+    with qtbot.waitSignal(form.saved):
+        _save(qtbot, form)
+    amount = load_record(sqlite_db.sessions, "deals", deal.id).fields["amount"]
+    assert form.editors["amount"].edit.text() == display_text(amount) == "76,710.00"
+    form.editors["title"].edit.setText("Bigger order")  # saving again keeps the amount
+    with qtbot.waitSignal(form.saved):
+        _save(qtbot, form)
+    assert str(load_record(sqlite_db.sessions, "deals", deal.id).fields["amount"]) == "76710.00"
 
 
 def test_stale_save_offers_reload(qtbot, sqlite_db: Database) -> None:

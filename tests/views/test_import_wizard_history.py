@@ -129,7 +129,7 @@ def test_undo_from_the_history_asks_about_records_edited_since(  # type: ignore[
     assert changed.args[0].contacts
     confirm, conflicts = prompts.questions
     assert confirm.startswith("Undo the import of people.csv?")
-    assert "2 contact(s)" in confirm and "1 record(s) were edited after the import" in confirm
+    assert "2 contacts" in confirm and "1 record was edited after the import" in confirm
     assert "Bo Chen (created by the import)" in conflicts
     assert "Undo them too?" in conflicts
     qtbot.waitUntil(lambda: not dialog.loading and dialog.model.rows[0].status == "undone")

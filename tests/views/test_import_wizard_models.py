@@ -131,7 +131,7 @@ def test_pair_field_note_and_batch_models(  # type: ignore[no-untyped-def]
     model.set_rules("review", "create")
     assert model.data(model.index(0, model.DECISION)) == "Skip (not reviewed)"
     model.set_review(0, Review("merge", frozenset({"city"})))
-    assert model.data(model.index(0, model.DECISION)) == "Merge, 1 field(s) from the file"
+    assert model.data(model.index(0, model.DECISION)) == "Merge, 1 field from the file"
 
     fields = FieldPairTableModel()
     fields.set_pair(pair, frozenset(), editable=True)

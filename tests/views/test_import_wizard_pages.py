@@ -136,7 +136,15 @@ def test_a_vcard_file_skips_the_mapping_page(  # type: ignore[no-untyped-def]
     qtbot.waitUntil(page.isComplete)
     assert "vCard address book" in page.info_label.text()
     assert page.vcf_note.isVisible()
-    assert not page.preview.isVisible() and not page.header_spin.isVisible()
+    assert not page.header_spin.isVisible()
+    # The same preview as a sheet: the fields read from the first cards, one row each.
+    assert page.preview.isVisible()
+    model = page.model
+    rows = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(4)]
+    assert rows[0] == ["Full name", "Company", "E-mail", "Mobile", "Phone", "Problem"]
+    assert rows[1] == ["Anna Schmidt", "Acme GmbH", "anna@schmidt.de", "+49 171 2345678", "", ""]
+    assert rows[2][:2] == ["王小明", "华为"] and rows[2][4] == "+86 138 0013 8000"
+    assert rows[3][0] == "Booth team" and "contact group" in rows[3][-1]
     page.target_combo.setCurrentIndex(page.target_combo.findData("leads"))
     qtbot.waitUntil(lambda: page.isComplete() and wizard.state.plan.target == "leads")
     go_next(qtbot, wizard, CHECK_PAGE)  # no mapping page

@@ -68,7 +68,7 @@ def test_wizard_flags_numbers_of_another_country_and_reads_the_chosen_one(
     check = wizard.check_page
     qtbot.waitUntil(lambda: check.isComplete() and check.report is not None)
     text = check.totals_label.text()
-    assert text.startswith("All 500 rows can be imported. 500 phone number(s) are not valid")
+    assert text.startswith("All 500 rows can be imported. 500 phone numbers are not valid")
     assert "China (CN)" in text
     first = check.model.row_at(0)
     assert first.row == 2 and first.flags[0].reason == (
@@ -89,7 +89,7 @@ def test_wizard_flags_numbers_of_another_country_and_reads_the_chosen_one(
     go_next(qtbot, wizard, CHECK_PAGE)
     qtbot.waitUntil(lambda: check.isComplete() and check.report is not None)
     qtbot.waitUntil(lambda: check.report is not None and check.report.flag_count == 1)
-    assert check.totals_label.text().startswith("All 500 rows can be imported. 1 phone number(s)")
+    assert check.totals_label.text().startswith("All 500 rows can be imported. 1 phone number is")
     assert "United States (US)" in check.totals_label.text()
 
     go_next(qtbot, wizard, DUPLICATES_PAGE)

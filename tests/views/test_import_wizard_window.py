@@ -78,6 +78,7 @@ def test_a_dropped_spreadsheet_opens_the_wizard_and_its_import_reaches_the_lists
     path.write_text(PEOPLE_CSV, encoding="utf-8")
     table = tmp_path / "more.txt"
     table.write_text("Name\tEmail\nBo Chen\tbo@acme.de\n", encoding="utf-8")
+    window.show_page("contacts")  # "Import into" starts at the page it was opened from
     _drop(window, path, table)
     qtbot.waitUntil(lambda: window.import_wizard is not None)
     wizard = window.import_wizard

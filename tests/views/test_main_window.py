@@ -91,7 +91,7 @@ def test_window_shows_pages_and_status(qtbot, sqlite_db: Database, settings: QSe
     assert window.findChild(QLabel, "dbLabel").text() == sqlite_db.describe()
     window.show_page("contacts")
     _settle(qtbot, window)
-    assert window.count_label.text() == "2 record(s)"
+    assert window.count_label.text() == "2 records"
     assert window.list_pages["contacts"].model.data(
         window.list_pages["contacts"].model.index(0, 0)
     ) in (

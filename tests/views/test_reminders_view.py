@@ -153,7 +153,7 @@ def test_many_at_once_become_one_summary(qtbot: QtBot, sqlite_db: Database) -> N
     harness = _Harness(qtbot, sqlite_db)
     harness.watcher.check()  # a poll, not the start (no overdue note)
     harness.wait()
-    assert harness.shown == [("5 reminder(s)", "Task 0\nTask 1\nTask 2\n…and 2 more")]
+    assert harness.shown == [("5 reminders", "Task 0\nTask 1\nTask 2\n…and 2 more")]
     window = harness.watcher.window
     assert window is not None and len(window.reminders) == 5
 
@@ -171,7 +171,7 @@ def test_overdue_note_at_start_only_and_not_for_others(qtbot: QtBot, sqlite_db: 
     requested: list[bool] = []
     harness.watcher.tasks_requested.connect(lambda: requested.append(True))
     harness.start()
-    assert harness.shown == [("You have 2 overdue task(s)", "Oldest\nOld")]
+    assert harness.shown == [("You have 2 overdue tasks", "Oldest\nOld")]
     harness.check()
     harness.watcher.start()  # started again in the same run: no second note
     harness.wait()

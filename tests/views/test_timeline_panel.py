@@ -73,7 +73,7 @@ def test_the_tab_shows_facts_next_steps_and_history(
     assert panel.facts_label.isVisible()
     assert "12 days ago" in facts
     assert "Send samples" in facts
-    assert "2,500.00 USD in 1 purchase(s)" in facts
+    assert "2,500.00 USD in 1 purchase" in facts
     text = panel.browser.toPlainText()
     assert text.index("Next steps") < text.index("Send samples") < text.index("History")
     assert "Intro call" in text and "Reached" in text

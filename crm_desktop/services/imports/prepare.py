@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from crm_desktop.services.imports.card_preview import CardPreview, card_preview
 from crm_desktop.services.imports.cells import (
     CellValue,
     DateOrder,
@@ -47,6 +48,7 @@ class Prepared:
     preview: list[list[CellValue]]  # the first rows of the sheet, as read
     remembered: bool  # the mapping is the one used last time for these headers
     ambiguous_dates: dict[int, frozenset[DateOrder]]  # column -> orders that fit every value
+    cards: CardPreview | None = None  # a vCard file: its first cards, as the preview
 
 
 def prepare_import(
@@ -74,7 +76,8 @@ def prepare_import(
     if info.format == "vcf":
         plan = replace(base, format="vcf")
         plan.check()
-        return Prepared(info, plan, [], False, {})
+        cards = card_preview(info.path, target, region)
+        return Prepared(info, plan, [], False, {}, cards)
     if sheet is not None and sheet not in info.sheets:
         raise ImportFileError(f"{info.path.name} has no sheet named {sheet!r}")
     sheet = sheet if sheet is not None else default_sheet(info)  # the plan names it
@@ -145,7 +148,8 @@ def with_target(
     plan = replace(prepared.plan, target=target, defaults={})
     if plan.format == "vcf":
         plan.check()
-        return replace(prepared, plan=plan)
+        cards = card_preview(prepared.info.path, target, plan.region)  # its fields differ
+        return replace(prepared, plan=plan, cards=cards)
     return _with_header(sessions, prepared.info, plan, prepared.preview, plan.header_row)
 
 

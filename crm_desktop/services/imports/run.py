@@ -93,7 +93,8 @@ class ImportReport:
             f"{self.created:,} created",
             f"{self.updated:,} updated",
             f"{self.merged:,} merged",
-            f"{self.skipped:,} skipped" + (f" ({self.groups:,} groups)" if self.groups else ""),
+            f"{self.skipped:,} skipped"
+            + (f" ({self.groups:,} group{'' if self.groups == 1 else 's'})" if self.groups else ""),
             f"{self.failed:,} failed",
         ]
         if self.blank:
@@ -102,7 +103,8 @@ class ImportReport:
             numbers = "phone number" if self.flagged == 1 else "phone numbers"
             parts.append(f"{self.flagged:,} {numbers} kept as written")
         head = "Would import" if self.dry_run else ("Stopped" if self.cancelled else "Imported")
-        return f"{head} {self.file_name}: {self.rows:,} {label}s: " + ", ".join(parts)
+        label += "" if self.rows == 1 else "s"
+        return f"{head} {self.file_name}: {self.rows:,} {label}: " + ", ".join(parts)
 
 
 @dataclass

@@ -33,7 +33,8 @@ class StageInUseError(StageEditError):
 
     def __init__(self, stage_name: str, deals: int):
         super().__init__(
-            f"“{stage_name}” still holds {deals} deal(s): choose a stage to move them to first."
+            f"“{stage_name}” still holds {deals:,} {'deal' if deals == 1 else 'deals'}: "
+            "choose a stage to move them to first."
         )
         self.stage_name = stage_name
         self.deals = deals

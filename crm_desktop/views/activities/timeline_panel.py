@@ -253,7 +253,7 @@ class TimelinePanel(QWidget):
         self._show_facts(facts)
         self.browser.setHtml(self._timeline_html(timeline))
         count = len(timeline.entries) + len(timeline.upcoming)
-        note = tr("%1 entries").replace("%1", str(count))
+        note = QCoreApplication.translate("TimelinePanel", "%n entry(ies)", None, count)
         if timeline.truncated:
             note += " · " + tr("only the newest are shown")
         self.status.setText(note)
@@ -306,18 +306,19 @@ class TimelinePanel(QWidget):
                 tr("Open deals"),
                 html.escape(
                     tr("%1 · %2")
-                    .replace("%1", str(facts.open_deals))
+                    .replace("%1", f"{facts.open_deals:,}")
                     .replace("%2", _money(facts.open_value, facts.currency))
                 ),
             )
         )
+        purchases = facts.purchases
         rows.append(
             (
                 tr("Won"),
                 html.escape(
-                    tr("%1 in %2 purchase(s)")
-                    .replace("%1", _money(facts.won_value, facts.currency))
-                    .replace("%2", str(facts.purchases))
+                    QCoreApplication.translate(
+                        "TimelinePanel", "%1 in %n purchase(s)", None, purchases
+                    ).replace("%1", _money(facts.won_value, facts.currency))
                 ),
             )
         )

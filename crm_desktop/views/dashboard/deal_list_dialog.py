@@ -31,7 +31,7 @@ class DealListDialog(QDialog):
         shown = len(deals.deals)
         if deals.total > shown:
             summary = self.tr("%1 deals; the %2 biggest are listed.")
-            summary = summary.replace("%1", f"{deals.total:,}").replace("%2", str(shown))
+            summary = summary.replace("%1", f"{deals.total:,}").replace("%2", f"{shown:,}")
         else:
             summary = self.tr("%n deal(s).", "", deals.total)
         self.summary_label = QLabel(summary)

@@ -53,6 +53,7 @@ from crm_desktop.views.activities.timeline_panel import TimelinePanel
 from crm_desktop.views.dialogs import Prompts, QtPrompts
 from crm_desktop.views.drop import dropped_paths
 from crm_desktop.views.email_drop import EmailDropper
+from crm_desktop.views.fitting import fit_scroll_width
 from crm_desktop.views.forms.fields import (
     ChoiceEditor,
     FieldEditor,
@@ -234,7 +235,7 @@ class RecordForm(QWidget):
         QVBoxLayout(links_box).addWidget(self.links)
         body_layout.addWidget(links_box)
         body_layout.addStretch(1)
-        scroll = QScrollArea()
+        self._scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -473,6 +474,7 @@ class RecordForm(QWidget):
         self._clear_errors()
         self._update_heading()
         self._set_enabled(True)
+        fit_scroll_width(self._scroll)  # the form widens (up to a limit) for long values
         self._baseline = self._state()
         self._update_dirty()
         self.timeline.set_record(self.KIND, detail.id, self.heading.text())

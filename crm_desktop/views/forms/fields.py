@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm_desktop.services.listing import Option
 from crm_desktop.services.records import FieldSpec, find_records
+from crm_desktop.views.fitting import fit_to_text
+from crm_desktop.views.numbers import money_text
 from crm_desktop.views.worker import run_in_background
 
 
@@ -80,7 +82,12 @@ class LineEditor(FieldEditor):
         return self.edit.text()
 
     def set_value(self, value: Any, label: str = "") -> None:
-        self.edit.setText(_text_of(value))
+        if self.spec.type == "decimal" and isinstance(value, Decimal):
+            text = money_text(value)  # as lists show it; saving reads the separators back
+        else:
+            text = _text_of(value)
+        self.edit.setText(text)
+        fit_to_text(self.edit)
 
     def on_change(self, callback: Callable[[], None]) -> None:
         self.edit.textChanged.connect(callback)

@@ -22,6 +22,7 @@ from crm_desktop.models import MethodKind
 from crm_desktop.services.phones import read_phone
 from crm_desktop.services.records import MethodDetail, MethodInput
 from crm_desktop.views.contact_links import action_text, contact_url, open_contact_url
+from crm_desktop.views.fitting import fit_to_text
 
 
 def _tr(text: str) -> str:
@@ -62,6 +63,7 @@ class _MethodRow:
         self.label = QLineEdit()
         self.label.setPlaceholderText(_tr("label"))
         self.label.setMaximumWidth(90)
+        self.label.setMinimumWidth(64)  # "mobile", "office": never squeezed by a long value
         self.value = QLineEdit()
         self.value.setPlaceholderText(_tr("value"))
         self.formatted = QLabel()
@@ -83,12 +85,17 @@ class _MethodRow:
         self.remove = QToolButton()
         self.remove.setText("✕")
         self.remove.setToolTip(_tr("Remove this row"))
+        # A saved phone shows formatted (phones.phone_display); the text as typed stays what
+        # is stored unless the user edits the field (display only, never a rewrite).
+        self._stored = method.value if method is not None else ""
+        self._shown = method.display if method is not None else ""
         if method is not None:
             self.kind.setCurrentIndex(max(self.kind.findData(method.kind), 0))
             self.label.setText(method.label)
-            self.value.setText(method.value)
+            self.value.setText(method.display)
+            fit_to_text(self.value)  # e-mails and numbers are seen whole, up to a limit
             if method.display != method.value:
-                self.formatted.setText(method.display)
+                self.value.setToolTip(_tr("Typed as: %1").replace("%1", method.value))
         self.below = QWidget()
         below = QVBoxLayout(self.below)
         below.setContentsMargins(0, 0, 0, 0)
@@ -118,7 +125,9 @@ class _MethodRow:
         return contact_url(str(self.kind.currentData()), self.value.text(), self._normalized)
 
     def _on_value_edited(self) -> None:
-        self._normalized = None  # the saved normal form no longer matches what is typed
+        if self.value.text() != self._shown:
+            self._normalized = None  # the saved normal form no longer matches what is typed
+            self.value.setToolTip("")
         self._update_open()
         self.update_warning()
 
@@ -156,13 +165,18 @@ class _MethodRow:
         if url is not None:
             open_contact_url(url)
 
+    def stored_value(self) -> str:
+        """The value to save: as typed when first saved, unless the field was edited."""
+        text = self.value.text()
+        return self._stored if self.id is not None and text == self._shown else text
+
     def state(self) -> tuple[object, ...]:
-        return (self.id, self.kind.currentData(), self.label.text(), self.value.text())
+        return (self.id, self.kind.currentData(), self.label.text(), self.stored_value())
 
     def to_input(self) -> MethodInput:
         return MethodInput(
             kind=str(self.kind.currentData()),
-            value=self.value.text(),
+            value=self.stored_value(),
             label=self.label.text(),
             id=self.id,
         )

@@ -217,17 +217,25 @@ class DuplicatesPage(QWizardPage):
             self.report = None
             self.pair_model.set_pairs([], {})
             self.failure_model.set_rows([])
-            self.found_label.setText(
-                self.tr("Find duplicates to see them, and rows that would fail, before importing.")
-            )
             self._update_tabs()
         self._show_pair()
-        if plan.on_duplicate == "review" and self.report is None:
+        if self.report is None and self.task is None:
+            # The mapping is settled: count the duplicates now, in the background (read-only,
+            # with progress and Stop), so nobody has to ask for it.
             self.look_for_duplicates()
 
     def cleanupPage(self) -> None:
-        self.progress.cancel()
+        self._drop_pass()
         self._store_rule()
+
+    def _drop_pass(self) -> None:
+        """Stop a pass still looking; its answer is not wanted (coming back starts anew)."""
+        if self.task is not None:
+            self.progress.cancel()
+            self.progress.finish()
+            self.task = None
+            self._looking_for = None
+            self.find_button.setEnabled(True)
 
     def rule(self) -> OnDuplicate:
         button = self.rule_group.checkedButton()
@@ -423,8 +431,10 @@ class DuplicatesPage(QWizardPage):
     # ------------------------------------------------------------------ QWizardPage
 
     def isComplete(self) -> bool:
-        return self.task is None
+        # Reviewing needs the pairs; otherwise the import need not wait for the count.
+        return self.task is None or self.rule() != "review"
 
     def validatePage(self) -> bool:
+        self._drop_pass()  # a pass still counting: the import itself does the work
         self._store_rule()
         return True

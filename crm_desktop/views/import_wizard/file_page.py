@@ -43,6 +43,7 @@ from crm_desktop.views.import_wizard.labels import (
     delimiters,
     encoding_label,
     encodings,
+    field_label,
     target_label,
 )
 from crm_desktop.views.import_wizard.preview_models import PreviewTableModel
@@ -51,6 +52,7 @@ from crm_desktop.views.import_wizard.reading import (
     Unreadable,
     read_file,
     size_text,
+    typed_path,
 )
 from crm_desktop.views.import_wizard.state import (
     CHECK_PAGE,
@@ -91,9 +93,11 @@ class FilePage(QWizardPage):
     def _build(self) -> None:
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("importPath")
-        self.path_edit.setReadOnly(True)
-        self.path_edit.setPlaceholderText(self.tr("No file chosen: choose one, or drop it here"))
-        self.path_edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.path_edit.setPlaceholderText(
+            self.tr("Type or paste the file's path and press Enter, choose a file, or drop it")
+        )
+        self.path_edit.setClearButtonEnabled(True)
+        self.path_edit.editingFinished.connect(self._on_path_edit_editing_finished)
         self.choose_button = QPushButton(self.tr("&Choose file…"))
         self.choose_button.setObjectName("chooseFile")
         self.choose_button.clicked.connect(self._on_choose_button_clicked)
@@ -206,8 +210,6 @@ class FilePage(QWizardPage):
         layout.addWidget(self.drop_hint, 1)
         layout.addWidget(self.vcf_note)
         layout.addWidget(self.vcf_defaults)
-        self.vcf_stretch = layout.count()
-        layout.addStretch(0)
 
         self.encoding_combo.currentIndexChanged.connect(self._on_reading_changed)
         self.delimiter_combo.currentIndexChanged.connect(self._on_reading_changed)
@@ -225,6 +227,24 @@ class FilePage(QWizardPage):
         self._format = ""
         self.path_edit.setText(str(self.path))
         self._prepare(encoding=None, delimiter=None, sheet=None)
+
+    def _on_path_edit_editing_finished(self) -> None:
+        """A typed or pasted path: read it as a chosen file (the services refuse the
+        database's own files, by name and by identity, without opening them)."""
+        path = typed_path(self.path_edit.text())
+        if path is None or path == self.path:
+            return
+        if not path.is_file():
+            where = str(path)
+            message = (
+                self.tr("%1 is a folder: type the path of a file in it.")
+                if path.is_dir()
+                else self.tr("There is no file %1.")
+            ).replace("%1", where)
+            self.error_label.setText(message)
+            self.error_label.show()
+            return
+        self.set_path(path)
 
     def _on_choose_button_clicked(self) -> None:
         path = self.state.files.open_file(self, self.tr("Import a file"), OPEN_FILTER)
@@ -245,6 +265,12 @@ class FilePage(QWizardPage):
 
     def target(self) -> str:
         return str(self.target_combo.currentData())
+
+    def set_target(self, target: str) -> None:
+        """What "Import into" starts at (the page the wizard was opened from)."""
+        index = self.target_combo.findData(target)
+        if index >= 0:
+            self.target_combo.setCurrentIndex(index)
 
     def _prepare(
         self, encoding: str | None = None, delimiter: str | None = None, sheet: str | None = None
@@ -330,14 +356,11 @@ class FilePage(QWizardPage):
             widget.setVisible(visible)
             self._option_labels[widget].setVisible(visible)
         vcf = fmt == "vcf"
-        self.preview.setVisible(fmt not in ("vcf", ""))
+        self.preview.setVisible(fmt != "")  # a vCard file's first cards, as a sheet's rows
         self.preview_hint.setVisible(fmt not in ("vcf", ""))
         self.drop_hint.setVisible(fmt == "")
         self.vcf_note.setVisible(vcf)
         self.vcf_defaults.setVisible(vcf)
-        layout = self.layout()
-        assert isinstance(layout, QVBoxLayout)
-        layout.setStretch(self.vcf_stretch, 1 if vcf else 0)  # keep the page's content on top
 
     def _show_prepared(
         self, prepared: Prepared | None, error: str = "", info: FileInfo | None = None
@@ -363,7 +386,12 @@ class FilePage(QWizardPage):
                 self.vcf_defaults.set_target(plan.target)
                 if self.state.choices is not None:
                     self.vcf_defaults.set_choices(self.state.choices)
-            self.model.set_preview(prepared.preview, plan.header_row)
+            if prepared.cards is not None:  # a vCard file: the fields read from its first cards
+                cards = prepared.cards
+                labels = [field_label(label) for label in cards.labels]
+                self.model.set_preview([labels, *cards.rows], 0)
+            else:
+                self.model.set_preview(prepared.preview, plan.header_row)
             self.header_spin.setRange(1, max(1, len(prepared.preview)))
             self.header_spin.setValue(plan.header_row + 1)
             self.preview.resizeColumnsToContents()
@@ -439,7 +467,7 @@ class FilePage(QWizardPage):
         self._start(with_header_row, prepared=self.state.prepared, row=value - 1)
 
     def _on_preview_clicked(self, index: Any) -> None:
-        if index.isValid():
+        if index.isValid() and self._format != "vcf":  # a card file's first row is its labels
             self.header_spin.setValue(index.row() + 1)
 
     # ------------------------------------------------------------------ QWizardPage

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,6 +44,9 @@ def read_file(
             info: FileInfo | None = inspect_file(path, encoding, delimiter)
         except ImportFileError:
             info = None
+        if info is not None and info.format == "vcf" and target not in ("leads", "contacts"):
+            # Opened from the companies or deals page: cards are people, so contacts.
+            return read_file(sessions, path, "contacts", sheet, encoding, delimiter)
         return Unreadable(str(exc), info)
 
 
@@ -52,3 +57,13 @@ def size_text(size: int) -> str:
             return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
         size = size / 1024  # type: ignore[assignment]
     return str(size)
+
+
+def typed_path(text: str) -> Path | None:
+    """The file a typed or pasted text names: quotes, a file:// URL and ~ understood."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1].strip()  # pasted from a file manager or a shell, with its quotes
+    if text.startswith("file:"):
+        text = url2pathname(urlparse(text).path)
+    return Path(text).expanduser() if text else None

@@ -48,7 +48,9 @@ class ImportWizard(QWizard):
         files: FileChooser | None = None,
         parent: QWidget | None = None,
         path: Path | None = None,
+        target: str = "",
     ) -> None:
+        """target: the page the wizard was opened from ("leads", ...), what "Into" starts at."""
         super().__init__(parent)
         self.setObjectName("importWizard")
         self.setWindowTitle(self.tr("Import"))
@@ -86,6 +88,7 @@ class ImportWizard(QWizard):
             ),
             sessions=sessions,
         )
+        self.file_page.set_target(target)
         if path is not None:
             self.file_page.set_path(path)
 

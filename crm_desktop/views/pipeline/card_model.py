@@ -210,9 +210,14 @@ class StageCardModel(QAbstractListModel):
             lines.append(_tr("Owner: %1").replace("%1", card.owner))
         if card.expected_close:
             lines.append(_tr("Expected close: %1").replace("%1", card.expected_close.isoformat()))
-        days = _tr("%n day(s) in %1", card.days_in_stage).replace("%1", self.stage.name)
+        in_stage = card.days_in_stage
+        days = QCoreApplication.translate("PipelineBoard", "%n day(s) in %1", None, in_stage)
+        days = days.replace("%1", self.stage.name)
         if card.stale:
-            days += " — " + _tr("stale (limit %n day(s))", self.stage.stale_days or 0)
+            limit = self.stage.stale_days or 0
+            days += " — " + QCoreApplication.translate(
+                "PipelineBoard", "stale (limit %n day(s))", None, limit
+            )
         lines.append(days)
         if card.large:
             lines.append(_tr("Large deal"))

@@ -64,9 +64,10 @@ class ColumnHeader(QWidget):
         if self.stage is None:
             return ""
         stage, totals = self.stage, self.totals
+        count, stale_days = totals.count, stage.stale_days or 0
         lines = [
             stage.name,
-            _tr("%n open deal(s)", totals.count),
+            QCoreApplication.translate("PipelineBoard", "%n open deal(s)", None, count),
             _tr("Total: %1").replace("%1", totals_text(totals.totals, exact=True)),
             _tr("Weighted: %1").replace("%1", totals_text(totals.weighted, exact=True)),
             _tr("Each deal's own probability, else the stage's %1 %").replace(
@@ -75,7 +76,9 @@ class ColumnHeader(QWidget):
         ]
         if stage.stale_days:
             lines.append(
-                _tr("Stale after %n day(s) in this stage", stage.stale_days)
+                QCoreApplication.translate(
+                    "PipelineBoard", "Stale after %n day(s) in this stage", None, stale_days
+                )
                 + (f": {totals.stale:,}" if totals.stale else "")
             )
         if totals.large:

@@ -192,9 +192,9 @@ class StageEditorDialog(QDialog):
         stale_spin.setEnabled(row.is_open)
         self.table.setCellWidget(position, STALE, stale_spin)
         if row.is_won:
-            deals = _tr("%n won", row.deals)
+            deals = _tr("%1 won").replace("%1", f"{row.deals:,}")
         elif row.is_lost:
-            deals = _tr("%n lost", row.deals)
+            deals = _tr("%1 lost").replace("%1", f"{row.deals:,}")
         else:
             deals = f"{row.deals:,}"
         item = QTableWidgetItem(deals)
@@ -220,6 +220,7 @@ class StageEditorDialog(QDialog):
         if not row.is_open:
             return
         if row.id is not None and row.deals:
+            deals = row.deals
             targets = [
                 (i, r) for i, r in enumerate(self._rows) if r.is_open and r.id and i != position
             ]
@@ -229,9 +230,9 @@ class StageEditorDialog(QDialog):
             choice = self._prompts.choose(
                 self,
                 _tr("Remove stage"),
-                _tr("“%1” holds %2 deal(s). Move them to:")
-                .replace("%1", self._name(position))
-                .replace("%2", f"{row.deals:,}"),
+                QCoreApplication.translate(
+                    "PipelineBoard", "“%1” holds %n deal(s). Move them to:", None, deals
+                ).replace("%1", self._name(position)),
                 [self._name(i) for i, _r in targets],
             )
             if choice is None:

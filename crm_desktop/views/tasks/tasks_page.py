@@ -487,7 +487,7 @@ class TasksPage(QWidget):
         self._refresh_bucket_titles()
         self._restore_selection()
         if result.truncated:
-            text = _tr("Showing the first %1.").replace("%1", str(len(result.rows)))
+            text = _tr("Showing the first %1.").replace("%1", f"{len(result.rows):,}")
         elif not result.rows:
             text = self._empty_text()
         else:
@@ -588,7 +588,7 @@ class TasksPage(QWidget):
         for bucket, button in self.bucket_buttons.items():
             text = titles[bucket]
             if counts is not None and bucket is not Bucket.DONE:
-                text += f" ({counts.of(bucket)})"
+                text += f" ({counts.of(bucket):,})"
             button.setText(text)
         overdue = self.bucket_buttons[Bucket.OVERDUE]
         overdue.setStyleSheet(

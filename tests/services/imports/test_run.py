@@ -428,3 +428,14 @@ def test_undo_removes_a_company_made_for_a_record_it_restores(db: Database, tmp_
     assert _count(db, Company, Company.deleted_at.is_(None)) == 0
     with db.sessions() as session:
         assert session.scalars(select(Contact.company_id)).one() is None
+
+
+def test_the_summary_counts_in_singular_and_plural() -> None:
+    from crm_desktop.services.imports.run import ImportReport
+
+    one = ImportReport(None, "booth.vcf", "leads", rows=1, created=0, skipped=1, groups=1)
+    assert one.summary() == (
+        "Imported booth.vcf: 1 card: 0 created, 0 updated, 0 merged, 1 skipped (1 group), 0 failed"
+    )
+    many = ImportReport(None, "list.csv", "leads", rows=12_345, created=12_345)
+    assert many.summary().startswith("Imported list.csv: 12,345 rows: 12,345 created")
