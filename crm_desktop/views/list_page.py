@@ -358,7 +358,7 @@ class ListPage(QWidget):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([620, 420])
+            self.splitter.setSizes([700, 350])  # the list first: its columns end with the phones
         # Sorting is an SQL ORDER BY: give the model the sort the header remembers.
         column = header.sortIndicatorSection()
         if 0 <= column < self.model.columnCount():

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QScreen
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            self.resize(_first_size(self.screen()))
         self.sidebar.setCurrentRow(0)
 
     # ---- public API ------------------------------------------------------------------------
@@ -729,3 +729,14 @@ class MainWindow(QMainWindow):
             page.save_layout()
         self.settings.sync()
         super().closeEvent(event)
+
+
+def _first_size(screen: QScreen | None) -> QSize:
+    """The window's size before the user has sized it: most of the screen (lists show
+    more columns, phones included), at least 1280 x 800 where the screen has room."""
+    if screen is None:
+        return QSize(1280, 800)
+    room = screen.availableGeometry().size()
+    width = max(min(1280, room.width()), int(room.width() * 0.9))
+    height = max(min(800, room.height()), int(room.height() * 0.9))
+    return QSize(width, height)

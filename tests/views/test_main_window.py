@@ -310,3 +310,21 @@ def test_saving_a_company_refreshes_an_open_contact(
         window.save()
     assert contacts.form.editors["company_id"].state() == "Acme Holding"
     assert window.current_key() == "companies"
+
+
+def test_the_first_window_takes_most_of_the_screen() -> None:
+    # At a fixed 1280 x 800 the fitted list columns pushed the phones out of view.
+    from PySide6.QtCore import QRect, QSize
+
+    from crm_desktop.views.main_window import _first_size
+
+    class Screen:
+        def __init__(self, width: int, height: int) -> None:
+            self.rect = QRect(0, 0, width, height)
+
+        def availableGeometry(self) -> QRect:
+            return self.rect
+
+    assert _first_size(Screen(1920, 1050)) == QSize(1728, 945)  # type: ignore[arg-type]
+    assert _first_size(Screen(1366, 728)) == QSize(1280, 728)  # type: ignore[arg-type]
+    assert _first_size(None) == QSize(1280, 800)
