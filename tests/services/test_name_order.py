@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,12 @@ from crm_desktop.models import Company, Contact, Deal, Lead
 from crm_desktop.models.database import Database
 from crm_desktop.models.sort_keys import SORTED, sort_key
 from crm_desktop.services.demo import generate_demo
+from crm_desktop.services.export import export_records
 from crm_desktop.services.imports.prepare import prepare_import
 from crm_desktop.services.imports.run import run_import
 from crm_desktop.services.imports.undo import undo_import
 from crm_desktop.services.listing import Cursor, ListQuery, fetch_page
-from crm_desktop.services.records import save_record
+from crm_desktop.services.records import find_records, save_record
 
 # The order a person expects: accents and case do not count (Alvarez, then Álvarez), Chinese
 # names file under their pinyin beside Latin names (Chen, 陈静), 单 as a surname is Shan.
@@ -64,7 +66,7 @@ def _keys_agree(db: Database) -> None:
 
 
 @pytest.mark.parametrize("kind", ["leads", "contacts", "companies", "deals"])
-def test_names_sort_as_people_expect_in_every_list(db: Database, kind: str) -> None:
+def test_names_sort_as_people_expect_in_every_list(db: Database, kind: str, tmp_path: Path) -> None:
     # 单 reads dān outside people's names: companies and deals leave it out here.
     people = kind in ("leads", "contacts")
     expected = [n for n in PEOPLE if people or n != "单雄信"]
@@ -82,6 +84,12 @@ def test_names_sort_as_people_expect_in_every_list(db: Database, kind: str) -> N
         Cursor(first[-1].sort_value, first[-1].id),
     )
     assert [r.values[0] for r in first + after] == expected
+    # Reference pickers and exports list them in the same order.
+    picked = find_records(db.sessions, kind, "", limit=100)  # type: ignore[arg-type]
+    assert [o.label for o in picked] == expected
+    export_records(db.sessions, kind, "csv", tmp_path / "out.csv")
+    with (tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as file:
+        assert [row[0] for row in csv.reader(file)][1:] == expected
 
 
 def test_lead_company_column_sorts_by_its_key(db: Database) -> None:
