@@ -1,6 +1,7 @@
 """Entities, engine and migrations. No Qt here."""
 
 from crm_desktop.models import search_index as search_index  # its ORM listener keeps search current
+from crm_desktop.models import sort_keys as sort_keys  # its ORM listener keeps sort keys current
 from crm_desktop.models.activity import CONTACT_KINDS, Activity, ActivityKind
 from crm_desktop.models.base import Base, Entity, utcnow
 from crm_desktop.models.company import Company

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_desktop.models.base import Entity
 from crm_desktop.models.mixins import CustomFieldsMixin, ImportedMixin, OwnedMixin
+from crm_desktop.models.sort_keys import KEY_TYPE, key_default
 
 
 class Deal(ImportedMixin, CustomFieldsMixin, OwnedMixin, Entity):
@@ -35,9 +36,12 @@ class Deal(ImportedMixin, CustomFieldsMixin, OwnedMixin, Entity):
         ),
         # The customers (contacts and companies with a won deal) from the index alone.
         Index("ix_deal_stage_customer", "stage_id", "deleted_at", "contact_id", "company_id"),
+        Index("ix_deal_sort_key", "sort_key", "id"),
     )
 
     title: Mapped[str] = mapped_column(String(300), index=True)
+    # sort_keys.sort_key(title): the order of the lists.
+    sort_key: Mapped[str] = mapped_column(KEY_TYPE, default=key_default("title", person=False))
     company_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("company.id", ondelete="SET NULL"), index=True, default=None
     )

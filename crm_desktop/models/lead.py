@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from crm_desktop.models.base import Entity
 from crm_desktop.models.mixins import AddressMixin, CustomFieldsMixin, ImportedMixin, OwnedMixin
+from crm_desktop.models.sort_keys import KEY_TYPE, key_default
 
 
 class LeadStatus(enum.StrEnum):
@@ -34,10 +35,17 @@ class Lead(ImportedMixin, CustomFieldsMixin, OwnedMixin, AddressMixin, Entity):
             "owner_id",
             "status",
         ),
+        Index("ix_lead_sort_key", "sort_key", "id"),
+        Index("ix_lead_company_sort_key", "company_sort_key", "id"),
     )
 
     person_name: Mapped[str] = mapped_column(String(300), index=True)
     company_name: Mapped[str | None] = mapped_column(String(300), default=None, index=True)
+    # sort_keys.sort_key of person_name and of company_name ('' for none): the lists' order.
+    sort_key: Mapped[str] = mapped_column(KEY_TYPE, default=key_default("person_name", person=True))
+    company_sort_key: Mapped[str] = mapped_column(
+        KEY_TYPE, default=key_default("company_name", person=False)
+    )
     title: Mapped[str | None] = mapped_column(String(300), default=None)
     event_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("event.id", ondelete="SET NULL"), index=True, default=None

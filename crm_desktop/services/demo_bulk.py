@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from crm_desktop.models.sort_keys import key_values
+
 # Column orders of the rows the generator builds. Every Entity column is filled by it.
 # fmt: off
 ENTITY_COLS = ("id", "created_at", "updated_at", "version", "deleted_at")
@@ -111,9 +113,12 @@ class BulkWriter:
         return float(amount) if self.sqlite else amount
 
     def write(self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        """Insert rows; the sort keys of the name columns they hold are added here, so every
+        row the demo or an import writes has them (models/sort_keys.py)."""
         if not rows:
             return
-        names = ", ".join(columns)
+        columns, rows = key_values(table, [c.strip('"') for c in columns], rows)
+        names = ", ".join(f'"{c}"' for c in columns)
         if self.sqlite:
             marks = ", ".join("?" * len(columns))
             self._raw.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)

@@ -243,7 +243,7 @@ def _base_query(kind: ExportKind) -> AnySelect:
             .outerjoin(event, event.id == Contact.event_id)
             .outerjoin(owner, owner.id == Contact.owner_id)
             .where(Contact.deleted_at.is_(None))
-            .order_by(Contact.full_name, Contact.id)
+            .order_by(Contact.sort_key, Contact.id)
         )
     if kind == "companies":
         return (
@@ -265,7 +265,7 @@ def _base_query(kind: ExportKind) -> AnySelect:
             )
             .outerjoin(owner, owner.id == Company.owner_id)
             .where(Company.deleted_at.is_(None))
-            .order_by(Company.name, Company.id)
+            .order_by(Company.sort_key, Company.id)
         )
     if kind == "leads":
         return (
@@ -292,7 +292,7 @@ def _base_query(kind: ExportKind) -> AnySelect:
             .outerjoin(event, event.id == Lead.event_id)
             .outerjoin(owner, owner.id == Lead.owner_id)
             .where(Lead.deleted_at.is_(None))
-            .order_by(Lead.person_name, Lead.id)
+            .order_by(Lead.sort_key, Lead.id)
         )
     company = aliased(Company)
     contact = aliased(Contact)
@@ -326,7 +326,7 @@ def _base_query(kind: ExportKind) -> AnySelect:
         .outerjoin(event, event.id == Deal.event_id)
         .outerjoin(owner, owner.id == Deal.owner_id)
         .where(Deal.deleted_at.is_(None))
-        .order_by(Deal.title, Deal.id)
+        .order_by(Deal.sort_key, Deal.id)
     )
 
 

@@ -4,6 +4,10 @@ A page is fetched in two steps: the ids of the page (filter, ORDER BY, LIMIT and
 OFFSET, joining only what the sort needs), then the display values of just
 those ids. Correlated subqueries (primary e-mail and phone) thus run for the
 rows shown, never for the rows skipped by OFFSET.
+
+Names and titles sort by their stored sort keys (models/sort_keys.py: Álvarez with
+the A's, 王伟 under W), the same on SQLite and PostgreSQL; the default sort walks
+the (sort_key, id) index and stops after one page.
 """
 
 from __future__ import annotations
@@ -86,6 +90,7 @@ class ListRow:
     id: uuid.UUID
     version: int
     values: tuple[Any, ...]  # in the order of columns(kind)
+    sort_value: Any = None  # what the list is ordered by (for a keyset Cursor from this row)
 
 
 @dataclass(frozen=True)
@@ -181,11 +186,22 @@ _EMAIL = (MethodKind.EMAIL.value,)
 _PHONES = (MethodKind.PHONE.value, MethodKind.MOBILE.value)
 
 
+def _company_key() -> SQLColumnExpression[Any]:
+    """A joined company's sort key; '' without one, so both databases put those first."""
+    return func.coalesce(Company.sort_key, "")
+
+
 def _specs(kind: str) -> tuple[_Spec, ...]:
     if kind == "leads":
         return (
-            _Spec(Column("name", "Name"), lambda: Lead.person_name),
-            _Spec(Column("company", "Company"), lambda: Lead.company_name),
+            _Spec(
+                Column("name", "Name"), lambda: Lead.person_name, sort_expr=lambda: Lead.sort_key
+            ),
+            _Spec(
+                Column("company", "Company"),
+                lambda: Lead.company_name,
+                sort_expr=lambda: Lead.company_sort_key,
+            ),
             _Spec(Column("title", "Title"), lambda: Lead.title),
             _Spec(Column("email", "E-mail"), lambda: _primary(Lead, _EMAIL)),
             _Spec(Column("phone", "Phone"), lambda: _primary(Lead, _PHONES)),
@@ -196,8 +212,17 @@ def _specs(kind: str) -> tuple[_Spec, ...]:
         )
     if kind == "contacts":
         return (
-            _Spec(Column("name", "Name"), lambda: ContactEntity.full_name),
-            _Spec(Column("company", "Company"), lambda: Company.name, ("company",)),
+            _Spec(
+                Column("name", "Name"),
+                lambda: ContactEntity.full_name,
+                sort_expr=lambda: ContactEntity.sort_key,
+            ),
+            _Spec(
+                Column("company", "Company"),
+                lambda: Company.name,
+                ("company",),
+                sort_expr=_company_key,
+            ),
             _Spec(Column("title", "Title"), lambda: ContactEntity.title),
             _Spec(Column("email", "E-mail"), lambda: _primary(ContactEntity, _EMAIL)),
             _Spec(Column("phone", "Phone"), lambda: _primary(ContactEntity, _PHONES)),
@@ -207,7 +232,7 @@ def _specs(kind: str) -> tuple[_Spec, ...]:
         )
     if kind == "companies":
         return (
-            _Spec(Column("name", "Name"), lambda: Company.name),
+            _Spec(Column("name", "Name"), lambda: Company.name, sort_expr=lambda: Company.sort_key),
             _Spec(Column("industry", "Industry"), lambda: Company.industry),
             _Spec(Column("city", "City"), lambda: Company.city),
             _Spec(Column("country", "Country"), lambda: Company.country),
@@ -217,8 +242,13 @@ def _specs(kind: str) -> tuple[_Spec, ...]:
         )
     if kind == "deals":
         return (
-            _Spec(Column("title", "Title"), lambda: Deal.title),
-            _Spec(Column("company", "Company"), lambda: Company.name, ("company",)),
+            _Spec(Column("title", "Title"), lambda: Deal.title, sort_expr=lambda: Deal.sort_key),
+            _Spec(
+                Column("company", "Company"),
+                lambda: Company.name,
+                ("company",),
+                sort_expr=_company_key,
+            ),
             _Spec(Column("amount", "Amount"), lambda: Deal.amount),
             _Spec(Column("currency", "Currency"), lambda: Deal.currency),
             _Spec(
@@ -325,8 +355,8 @@ def count_rows(sessions: sessionmaker[Session], q: ListQuery) -> int:
 class Cursor:
     """A row next to the page wanted, for a keyset seek instead of a deep OFFSET.
 
-    `value` is the row's sort value (its first column), `forward` True for the
-    rows after it in list order, False for the rows before it.
+    `value` is the row's sort value (`ListRow.sort_value`: its name's sort key), `forward`
+    True for the rows after it in list order, False for the rows before it.
     """
 
     value: Any
@@ -335,7 +365,7 @@ class Cursor:
 
 
 def keyset_supported(q: ListQuery) -> bool:
-    """Seeking works on the default sort: the name column, never NULL, indexed."""
+    """Seeking works on the default sort: the name's sort key, never NULL, indexed."""
     return (q.sort_key or default_sort_key(q.kind)) == default_sort_key(q.kind)
 
 
@@ -346,7 +376,7 @@ def page_ids_statement(
     cursor: Cursor | None = None,
     from_end: bool = False,
 ) -> Select[Any]:
-    """The ids of one page (public so benchmarks can EXPLAIN it).
+    """The ids of one page, each with its sort value (public so benchmarks can EXPLAIN it).
 
     With a cursor the page is found by seeking from that row, and `offset` is
     ignored; a backward cursor returns the rows in reverse list order, and so
@@ -355,7 +385,7 @@ def page_ids_statement(
     entity = ENTITIES[q.kind]
     spec = _sort_spec(q)
     sort = (spec.sort_expr or spec.expr)()
-    stmt: Select[Any] = select(entity.id).select_from(entity)
+    stmt: Select[Any] = select(entity.id, sort).select_from(entity)
     for name in spec.joins:
         stmt = _join(stmt, entity, name)
     stmt = _filtered(q, stmt)
@@ -399,11 +429,13 @@ def fetch_page(
         end = min(offset + limit, total)
         offset, limit = total - end, max(end - offset, 0)
     with sessions() as session:
-        ids = list(session.scalars(page_ids_statement(q, offset, limit, cursor, from_end)))
+        found = list(session.execute(page_ids_statement(q, offset, limit, cursor, from_end)))
         if from_end or (cursor is not None and not cursor.forward):
-            ids.reverse()
-        if not ids:
+            found.reverse()
+        if not found:
             return []
+        ids = [row[0] for row in found]
+        sort_values = {row[0]: row[1] for row in found}
         phone_at = next((i for i, s in enumerate(specs) if s.column.key == "phone"), None)
         extra = []
         if phone_at is not None:  # the stored key the phone column shows formatted
@@ -420,7 +452,10 @@ def fetch_page(
     home = default_region(sessions) if phone_at is not None else ""
     return [
         ListRow(
-            id=row[0], version=row[1], values=_shown(row[2 : 2 + len(specs)], phone_at, row, home)
+            id=row[0],
+            version=row[1],
+            values=_shown(row[2 : 2 + len(specs)], phone_at, row, home),
+            sort_value=sort_values[row[0]],
         )
         for row in (by_id.get(i) for i in ids)
         if row is not None

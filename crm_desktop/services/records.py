@@ -382,7 +382,7 @@ def _links(session: Session, kind: Kind, entity: Any) -> tuple[Link, ...]:
         return session.execute(
             select(Deal.id, Deal.title)
             .where(*conditions, Deal.deleted_at.is_(None))
-            .order_by(Deal.title)
+            .order_by(Deal.sort_key)
             .limit(200)
         )
 
@@ -416,7 +416,7 @@ def _links(session: Session, kind: Kind, entity: Any) -> tuple[Link, ...]:
             session.execute(
                 select(ContactEntity.id, ContactEntity.full_name)
                 .where(ContactEntity.company_id == entity.id, ContactEntity.deleted_at.is_(None))
-                .order_by(ContactEntity.full_name)
+                .order_by(ContactEntity.sort_key)
                 .limit(200)
             ),
             "contact",
@@ -923,6 +923,7 @@ def find_records(
         "companies": Company.name,
         "deals": Deal.title,
     }[kind]
+    order = model.sort_key  # names as the lists order them (models/sort_keys.py)
     pattern = escape_like(clean_query(text).strip())
     found: list[Option] = []
     seen: set[uuid.UUID] = set()
@@ -933,7 +934,7 @@ def find_records(
             rows = session.execute(
                 select(model.id, name)
                 .where(name.ilike(like, escape="\\"), model.deleted_at.is_(None))
-                .order_by(name, model.id)
+                .order_by(order, model.id)
                 .limit(limit)
             )
             for row_id, label in rows:

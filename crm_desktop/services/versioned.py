@@ -27,6 +27,8 @@ from sqlalchemy import Table, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from crm_desktop.models.sort_keys import with_sort_keys
+
 __all__ = ["StaleRecordError", "check_version", "stale_as_error", "update_versioned"]
 
 
@@ -83,7 +85,7 @@ def update_versioned(
     new_version = session.execute(
         update(table)
         .where(condition)
-        .values(**values, updated_at=now, version=table.c.version + 1)
+        .values(**with_sort_keys(table.name, values), updated_at=now, version=table.c.version + 1)
         .returning(table.c.version)
     ).scalar_one_or_none()
     if new_version is None:

@@ -341,11 +341,11 @@ class RecordTableModel(QAbstractTableModel):
         if before is not None and before[0] == self._generation:
             rows = before[1]
             if len(rows) == self._page_size:
-                return Cursor(rows[-1].values[0], rows[-1].id, forward=True)
+                return Cursor(rows[-1].sort_value, rows[-1].id, forward=True)
         after = self._pages.get(number + 1)
         if after is not None and after[0] == self._generation and after[1]:
             first = after[1][0]
-            return Cursor(first.values[0], first.id, forward=False)
+            return Cursor(first.sort_value, first.id, forward=False)
         return None
 
     def _on_page_loaded(self, key: tuple[int, int], rows: list[ListRow]) -> None:

@@ -136,6 +136,7 @@ KILL_POINTS = [
     ("UPDATE alembic_version", 1),
     ("ALTER TABLE contact ADD COLUMN", 1),
     ("UPDATE contact SET last_contact_at", 1),
+    ("UPDATE contact SET sort_key", 1),
     ("INSERT INTO user_account", 1),
     ("backup", 1),
 ]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from alembic import command
+from schema_support import before_sort_keys
 from sqlalchemy import insert, select, text
 from sqlalchemy.engine import make_url
 
@@ -206,7 +207,7 @@ def test_migration_0002_indexes_records_that_already_exist(db: Database) -> None
         command.downgrade(config, "0001")
         # Core insert: rows written the way a 0001 program would, no ORM listener involved.
         conn.execute(
-            insert(Contact.__table__).values(
+            insert(before_sort_keys(Contact)).values(
                 id=contact_id, full_name="Jürgen Groß", created_at=now, updated_at=now, version=1
             )
         )
@@ -269,28 +270,28 @@ def test_migrations_build_the_documents_the_program_builds(db: Database) -> None
         # Core inserts: rows written the way a 0001 program would, no ORM listener involved.
         pipeline_id, stage_id = conn.execute(select(Stage.pipeline_id, Stage.id)).first()  # type: ignore[misc]
         conn.execute(
-            insert(Company.__table__).values(
+            insert(before_sort_keys(Company)).values(
                 id=company_id, name="深圳华信电子有限公司", domain="huaxin.cn", **stamp
             )
         )
         conn.execute(
-            insert(Contact.__table__).values(
+            insert(before_sort_keys(Contact)).values(
                 id=contact_id, full_name="  ÄNNE Müller-Lüdenscheidt ", phonetic_name="Anne",
                 company_id=company_id, **stamp,
             )
         )  # fmt: skip
         conn.execute(
-            insert(Lead.__table__).values(
+            insert(before_sort_keys(Lead)).values(
                 id=lead_id, person_name="王小明", company_name="ÖKO GmbH", **stamp
             )
         )
         conn.execute(  # PostgreSQL's lower() makes İ an i and Σ a σ, even at a word's end
-            insert(Lead.__table__).values(
+            insert(before_sort_keys(Lead)).values(
                 id=uuid.uuid4(), person_name="İlker ΠΑΠΑΔΟΠΟΥΛΟΣ", company_name=None, **stamp
             )
         )
         conn.execute(
-            insert(Deal.__table__).values(
+            insert(before_sort_keys(Deal)).values(
                 id=uuid.uuid4(), title="Pumps for 华信", company_id=company_id,
                 contact_id=contact_id, pipeline_id=pipeline_id, stage_id=stage_id, **stamp,
             )

@@ -8,6 +8,7 @@ import uuid
 import pytest
 from activity_support import Customer, at, build_customer
 from alembic import command
+from schema_support import before_sort_keys
 from sqlalchemy import insert, select
 
 from crm_desktop.models import Activity, Company, Contact
@@ -89,7 +90,7 @@ def test_migration_fills_the_dates_of_existing_activities(db: Database) -> None:
         config.attributes["connection"] = conn
         command.downgrade(config, "0007")
         conn.execute(
-            insert(Contact.__table__).values(
+            insert(before_sort_keys(Contact)).values(
                 id=contact_id, full_name="Jürgen Groß", created_at=now, updated_at=now, version=1
             )
         )
