@@ -211,6 +211,9 @@ def test_default_sort_uses_the_name_index(db: Database) -> None:
             # it checks deleted_at through any index that has it, e.g. ix_contact_next_step).
             conn.execute(text("SET enable_seqscan = off"))
             conn.execute(text("SET enable_bitmapscan = off"))
+            # Statistics another test left (one row) make a sort look cheaper than the index;
+            # the question is whether an index serves this order at all.
+            conn.execute(text("SET enable_sort = off"))
         plan = "\n".join(str(r) for r in conn.execute(text(prefix + str(compiled))))
     assert "ix_contact_sort_key" in plan, plan
 
