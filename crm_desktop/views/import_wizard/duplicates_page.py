@@ -89,10 +89,10 @@ class DuplicatesPage(QWizardPage):
         self.setTitle(self.tr("Duplicates"))
         self.setSubTitle(
             self.tr(
-                "A row is a duplicate when its e-mail or mobile is already in the CRM or in "
-                "an earlier row. It is only a possible duplicate when its name is close to one "
-                "at the same company and no e-mail or mobile differs, or when one of them is "
-                "the same and the other differs. Another e-mail or mobile means another person."
+                # Two lines at most: QWizard cuts a longer subtitle.
+                "Same e-mail or mobile as a record or an earlier row: a duplicate. A close "
+                "name at the same company with no other e-mail or mobile, or only one of the "
+                "two the same: a possible duplicate."
             )
         )
         self.setCommitPage(True)
