@@ -124,3 +124,25 @@ def test_tab_goes_round_the_window_from_a_list(qtbot, sqlite_db: Database, tmp_p
     page.table.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is page.table)
     walk(qtbot, window, limit=200)
+
+
+def test_tab_goes_round_the_import_wizard(qtbot, sqlite_db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The wizard's tables kept Tab for moving between their cells.
+    from import_wizard_support import go_next, open_wizard
+
+    from crm_desktop.views.import_wizard.state import (
+        CHECK_PAGE,
+        DUPLICATES_PAGE,
+        MAPPING_PAGE,
+        SUMMARY_PAGE,
+    )
+
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Email\nAnna Berg,anna@acme.de\nBo Chen,bo@acme\n", encoding="utf-8")
+    wizard = open_wizard(qtbot, sqlite_db, path)
+    qtbot.waitUntil(lambda: wizard.currentPage().isComplete())
+    walk(qtbot, wizard)
+    for page in (MAPPING_PAGE, CHECK_PAGE, DUPLICATES_PAGE, SUMMARY_PAGE):
+        go_next(qtbot, wizard, page)
+        qtbot.waitUntil(lambda: wizard.currentPage().isComplete(), timeout=20_000)
+        walk(qtbot, wizard)

@@ -74,6 +74,7 @@ class CheckPage(QWizardPage):
         self.model = ProblemTableModel(self)
         self.model.fixes_changed.connect(self._on_model_fixes_changed)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the next field
         self.table.setObjectName("problemTable")
         self.table.setModel(self.model)
         self.table.setWordWrap(False)

@@ -69,6 +69,7 @@ def _pairs_key(plan: ImportPlan) -> ImportPlan:
 
 def _table(model: object, name: str) -> QTableView:
     table = QTableView()
+    table.setTabKeyNavigation(False)  # Tab moves on to the next field
     table.setObjectName(name)
     table.setModel(model)  # type: ignore[arg-type]
     table.setWordWrap(False)

@@ -169,6 +169,7 @@ class FilePage(QWizardPage):
 
         self.model = PreviewTableModel(self)
         self.preview = QTableView()
+        self.preview.setTabKeyNavigation(False)  # Tab moves on to the next field
         self.preview.setObjectName("previewTable")
         self.preview.setModel(self.model)
         self.preview.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

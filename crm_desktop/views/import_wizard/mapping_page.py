@@ -72,6 +72,7 @@ class MappingPage(QWizardPage):
         self.dates_label.setWordWrap(True)
         self.model = MappingTableModel(self)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the next field
         self.table.setObjectName("mappingTable")
         self.table.setModel(self.model)
         self.table.setTabKeyNavigation(False)  # Tab moves from combo to combo

@@ -40,6 +40,7 @@ def problem_file_name(file_name: str) -> str:
 
 def notes_table(model: NoteTableModel, name: str) -> QTableView:
     table = QTableView()
+    table.setTabKeyNavigation(False)  # Tab moves on to the next field
     table.setObjectName(name)
     table.setModel(model)
     table.setWordWrap(False)
