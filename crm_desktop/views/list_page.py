@@ -108,6 +108,7 @@ class ListPage(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.splitterMoved.connect(lambda *_a: self._save_splitter())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(self._filter_bar)
@@ -347,6 +348,11 @@ class ListPage(QWidget):
 
     def save_layout(self) -> None:
         self._settings.setValue(self._key("header"), self.table.horizontalHeader().saveState())
+
+    def _save_splitter(self) -> None:
+        # Only when the user drags it: saved with the header (whose columns fit themselves
+        # while the window is still being laid out) it kept a start-up 70:274 split, and the
+        # form took four fifths of the next window.
         self._settings.setValue(self._key("splitter"), self.splitter.saveState())
 
     def _restore_layout(self) -> None:

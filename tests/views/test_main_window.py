@@ -328,3 +328,19 @@ def test_the_first_window_takes_most_of_the_screen() -> None:
     assert _first_size(Screen(1920, 1050)) == QSize(1728, 945)  # type: ignore[arg-type]
     assert _first_size(Screen(1366, 728)) == QSize(1280, 728)  # type: ignore[arg-type]
     assert _first_size(None) == QSize(1280, 800)
+
+
+def test_only_the_users_drag_saves_the_list_and_form_split(qtbot, sqlite_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Saved with the header, whose columns fit themselves while the window was still small,
+    # the split came back as 70:274 and the form took most of the next window.
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    _add_contacts(sqlite_db, "Anna Berg")
+    window = MainWindow(sqlite_db, prompts=FakePrompts(), settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.list_pages["leads"]
+    page.table.horizontalHeader().resizeSection(0, 333)
+    page.save_layout()
+    assert settings.value("lists/leads/splitter") is None
+    page.splitter.moveSplitter(300, 1)
+    assert settings.value("lists/leads/splitter") is not None
